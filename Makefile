@@ -1,0 +1,45 @@
+# One command to set up and grade (students), one to set up and test (maintainers).
+# Each creates .venv with the Python it finds (3.11+) and installs only what its job needs.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DIR    ?= exercises
+
+.PHONY: grade test stubs release bench-quick bench lesson clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Students: numpy + the grading tool (pytest included); nothing else.
+$(VENV)/.student: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# Maintainers: torch (CPU build, pinned), nbgrader, matplotlib, pytest-benchmark, ...
+$(VENV)/.dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.student
+
+grade: $(VENV)/.student
+	$(PY) -m seqlab grade $(DIR)
+
+test: $(VENV)/.dev
+	@if [ "$$(id -u)" = 0 ] && [ -f .ci/install-sandbox.sh ]; then bash .ci/install-sandbox.sh; fi
+	$(PY) -m pytest
+
+stubs: $(VENV)/.student
+	$(PY) -m seqlab stubs
+
+release: $(VENV)/.dev
+	$(PY) -m seqlab release release/seqlab-student --archive
+
+bench-quick: $(VENV)/.dev
+	$(PY) -m pytest benchmarks --bench-quick --benchmark-json=benchmarks/results/cpu-quick.json
+
+bench: $(VENV)/.dev
+	$(PY) -m pytest benchmarks --benchmark-json=benchmarks/results/cpu-full.json
+
+clean:
+	rm -rf $(VENV) release .pytest_cache

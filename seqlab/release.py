@@ -1,0 +1,59 @@
+"""Builds what students receive: stubs, the grading tool and the public checks, and no answers.
+
+A release holds exercises/ (the generated stubs, and the student notebooks once generated), the seqlab
+package with ``public_data/`` (the public inputs, the expected outputs and each known mistake's outputs,
+precomputed from reference/), README.md, Makefile and pyproject.toml. It never holds solutions/, reference/,
+tests/ (the mutant and hostile corpora) or the grading secret: ``tests/test_release.py`` checks that.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tarfile
+from pathlib import Path
+
+from seqlab.cases import build_cases
+from seqlab.exercises import EXERCISES
+from seqlab.oracle import REPO_ROOT, ReferenceOracle, export_public_data
+from seqlab.seeds import PUBLIC
+from seqlab.stubs import generate
+
+TOP_LEVEL_FILES = ("README.md", "Makefile", "pyproject.toml", ".gitignore")
+# Instructor material that must never ship, whatever else is added to the package later.
+NEVER = ("solutions", "reference", "tests", ".seqlab", "secret")
+
+
+def _ignore(folder: str, names: list[str]) -> set[str]:
+    return {n for n in names if n in ("__pycache__", "public_data") or n.endswith(".pyc") or n in NEVER}
+
+
+def export_public(folder: Path) -> None:
+    """seqlab/public_data for a release: every exercise's public cases with their answers as data."""
+    folder.mkdir(parents=True, exist_ok=True)
+    oracle = ReferenceOracle()
+    for exercise in EXERCISES.values():
+        export_public_data(exercise.name, build_cases(exercise, PUBLIC), oracle, folder)
+    manifest = {"reference_hash": oracle.reference_hash, "seed": PUBLIC.seed, "exercises": list(EXERCISES)}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
+
+
+def build_release(out: Path, archive: bool = False) -> Path:
+    stale = generate(REPO_ROOT / "solutions", REPO_ROOT / "exercises", check_only=True)
+    if stale:
+        raise SystemExit(f"exercises/ is stale ({', '.join(stale)}): run `python -m seqlab stubs` first")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    shutil.copytree(REPO_ROOT / "exercises", out / "exercises", ignore=_ignore)
+    shutil.copytree(REPO_ROOT / "seqlab", out / "seqlab", ignore=_ignore)
+    export_public(out / "seqlab" / "public_data")
+    for name in TOP_LEVEL_FILES:
+        if (REPO_ROOT / name).is_file():
+            shutil.copy2(REPO_ROOT / name, out / name)
+    if archive:
+        tar_path = out.with_name(out.name + ".tar.gz")
+        with tarfile.open(tar_path, "w:gz") as tar:
+            tar.add(out, arcname=out.name)
+        return tar_path
+    return out

@@ -1,0 +1,100 @@
+"""Runs one exercise of a submission in a child process and reads back its raw results.
+
+The child is ``python -I -S -c <seqlab/driver.py>``: isolated mode (no environment variables, no user site,
+no script folder on sys.path), its working directory a fresh temporary folder holding only that exercise's
+file and the request, under the limits of ``seqlab.sandbox``. Nothing of the child is imported here: its
+results are files of plain arrays (loaded with ``allow_pickle=False``) and small JSON documents, validated
+before use. Whatever the child does, this function returns an ``ExerciseRun``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from seqlab import driver
+from seqlab.cases import Case
+from seqlab.outcome import Outcome
+from seqlab.sandbox import ChildOutcome, Limits, run_isolated
+
+DRIVER_SOURCE = Path(driver.__file__).read_text()
+NUMPY_SITE = str(Path(np.__file__).resolve().parents[1])  # the folder that holds numpy/
+MAX_JSON_BYTES = 1 << 20
+
+
+@dataclass
+class ExerciseRun:
+    outcomes: dict[str, Outcome]  # one per case, by check name
+    child: ChildOutcome
+
+
+def _stopped_early(child: ChildOutcome, limits: Limits) -> tuple[str, str]:
+    """Why a check has no result: the child ended before reporting it."""
+    if child.timed_out:
+        return "timeout", (f"timed out after {limits.wall_seconds:g} s (an infinite loop, or far too slow?); "
+                           f"this check never finished")
+    code = child.returncode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = " (memory limit?)" if name in ("SIGKILL", "SIGSEGV") else ""
+        return "crash", f"the exercise's process was killed by {name}{hint} before reporting this check"
+    return "crash", (f"the exercise's process exited with code {code} before reporting this check: does the "
+                     f"module call sys.exit() / os._exit(), or crash the interpreter?")
+
+
+def _read_payload(path: Path) -> dict:
+    if path.stat().st_size > MAX_JSON_BYTES:
+        raise ValueError("result file too large")
+    payload = json.loads(path.read_text())
+    if not isinstance(payload, dict):
+        raise ValueError("result is not a JSON object")
+    return payload
+
+
+def _outcome(results: Path, k: int) -> Outcome | None:
+    """The k-th check's result as the child wrote it, or None when it wrote none (or nothing usable)."""
+    meta, data = results / f"{k}.json", results / f"{k}.npz"
+    if not meta.is_file():
+        return None
+    try:
+        payload = _read_payload(meta)
+        if payload.get("error"):
+            kind, text = payload["error"]
+            return Outcome(error=(str(kind), str(text)[:500]))
+        floats = {str(key): float(value) for key, value in payload.get("floats", {}).items()}
+        bad_types = {str(key): str(value)[:200] for key, value in payload.get("bad_types", {}).items()}
+        with np.load(data, allow_pickle=False) as npz:
+            arrays = {key: np.array(npz[key]) for key in npz.files}
+    except Exception as exc:  # anything malformed that the child wrote
+        return Outcome(error=("crash", f"the exercise's process left an unreadable result ({type(exc).__name__})"))
+    return Outcome(arrays, floats, bad_types)
+
+
+def run_exercise(module_file: Path, cases: list[Case], limits: Limits) -> ExerciseRun:
+    """Runs every case of one exercise in one child; each case gets an Outcome."""
+    with tempfile.TemporaryDirectory(prefix="seqlab-") as tmp:
+        work = Path(tmp)
+        shutil.copyfile(module_file, work / module_file.name)
+        request = {"module_file": module_file.name, "checks": [case.request for case in cases]}
+        (work / "request.json").write_text(json.dumps(request))
+        np.savez(work / "request.npz", **{f"{case.check.name}::{key}": value
+                                           for case in cases for key, value in case.arrays.items()})
+        argv = [sys.executable, "-I", "-S", "-c", DRIVER_SOURCE, NUMPY_SITE]
+        child = run_isolated(argv, work, limits)
+        results = work / "results"
+        import_failure = _outcome(results, "import") if results.is_dir() else None
+        outcomes = {}
+        for k, case in enumerate(cases):
+            outcome = import_failure or (_outcome(results, k) if results.is_dir() else None)
+            outcomes[case.check.name] = outcome or Outcome(error=_stopped_early(child, limits))
+        return ExerciseRun(outcomes, child)

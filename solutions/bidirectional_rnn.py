@@ -1,0 +1,85 @@
+"""Exercise 2: a bidirectional RNN.
+
+A SimpleRNN reads left to right, so its state h_t at position t has seen only x_0 .. x_t. Yet the words after
+a position often decide what it means ("the bank of the river" vs "the bank raised rates"). A bidirectional
+RNN runs two independent RNNs, one forwards and one backwards over the same sequence, and stacks their states:
+every position then summarises the whole sequence, left context on top and right context below.
+
+What are the benefits, and the price? Each output sees both sides (better tagging, classification, encoding),
+but the whole sequence must be known before the first output exists, so it cannot generate text or process a
+stream step by step, and it doubles the work.
+
+Column-block conventions: x[t] is (I, B), states are (H, B), weights are (out_features, in_features) and biases
+(features, 1) broadcast over the batch B.
+"""
+
+import numpy as np
+
+
+class BidirectionalRNN:
+    """Two tanh RNNs, forward (_f) and backward (_b), and a linear read-out of their stacked states.
+
+    Attributes (set by __init__, may be replaced by the caller, read at call time):
+    - Wxh_f, Wxh_b: (H, I) input-to-hidden weights.
+    - Whh_f, Whh_b: (H, H) hidden-to-hidden weights.
+    - bh_f, bh_b: (H, 1) hidden biases.
+    - Why: (O, 2H) read-out weights; by: (O, 1) read-out bias.
+    """
+
+    def __init__(self, input_size, hidden_size, output_size, rng=None):
+        rng = np.random.default_rng() if rng is None else rng
+        H = hidden_size
+        # Small random weights keep tanh in its near-linear range at the start of training.
+        self.Wxh_f = rng.standard_normal((H, input_size)) * 0.01
+        self.Whh_f = rng.standard_normal((H, H)) * 0.01
+        self.bh_f = np.zeros((H, 1))
+        self.Wxh_b = rng.standard_normal((H, input_size)) * 0.01
+        self.Whh_b = rng.standard_normal((H, H)) * 0.01
+        self.bh_b = np.zeros((H, 1))
+        self.Why = rng.standard_normal((output_size, 2 * H)) * 0.01
+        self.by = np.zeros((output_size, 1))
+        self.hidden_size = hidden_size
+
+    def forward(self, inputs):
+        """Run the forward RNN left to right, the backward RNN right to left, and read out every position.
+
+            hf[t] = tanh(Wxh_f x[t] + Whh_f hf[t-1] + bh_f),     hf[-1] = 0        (H, B)
+            hb[t] = tanh(Wxh_b x[t] + Whh_b hb[t+1] + bh_b),     hb[T]  = 0        (H, B)
+            hiddens[t] = [hf[t]; hb[t]]   (stacked vertically)                     (2H, B)
+            outputs[t] = Why hiddens[t] + by                                        (O, B)
+
+        Inputs:
+        - inputs: list of T arrays x[t] of shape (I, B), float32 or float64.
+
+        Returns a tuple of:
+        - outputs: list of T arrays of shape (O, B).
+        - hiddens: list of T arrays of shape (2H, B), the forward state on top of the backward state.
+        Results have the dtype numpy gives when the inputs meet the weights (float32 inputs and float32
+        weights give float32). The inputs are not modified.
+
+        Hint: run two separate loops. The backward loop visits t = T-1, ..., 0 (reversed(range(T))) and must
+        store hb[t] at index t, so that hiddens[t] pairs the two states of the SAME position. The initial
+        states are zeros of shape (H, B), with B = inputs[0].shape[1].
+        """
+        ### BEGIN SOLUTION
+        T = len(inputs)
+        if T == 0:
+            return [], []
+        H, B = self.hidden_size, inputs[0].shape[1]
+
+        hf = []
+        h = np.zeros((H, B), dtype=inputs[0].dtype)
+        for t in range(T):
+            h = np.tanh(self.Wxh_f @ inputs[t] + self.Whh_f @ h + self.bh_f)  # (H, B)
+            hf.append(h)
+
+        hb = [None] * T  # filled from the end, so that hb[t] belongs to position t
+        h = np.zeros((H, B), dtype=inputs[0].dtype)
+        for t in reversed(range(T)):
+            h = np.tanh(self.Wxh_b @ inputs[t] + self.Whh_b @ h + self.bh_b)  # (H, B)
+            hb[t] = h
+
+        hiddens = [np.vstack([hf[t], hb[t]]) for t in range(T)]  # each (2H, B)
+        outputs = [self.Why @ h + self.by for h in hiddens]  # each (O, B)
+        return outputs, hiddens
+        ### END SOLUTION
