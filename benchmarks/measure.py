@@ -1,8 +1,7 @@
 """Time one verified case with pytest-benchmark's pedantic mode and record everything needed to read it.
 
 Order: build + first call + check (benchmarks.verified); on a GPU, or when the first call was short, a second
-untimed-for-the-result call whose time plans the rounds (the first call carries one-off set-up costs); then
-`rounds` timed rounds. Every timed function returns only after the device has finished (see Prepared).
+call whose time plans the rounds (the first call carries one-off set-up costs); then the timed rounds. Every timed function returns only after the device has finished (see Prepared).
 """
 
 from benchmarks.calibrate import plan_rounds, timed_call

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from seqlab.exercises import EXERCISES
+from seqlab.exercises import get as get_exercise
 from seqlab.oracle import REPO_ROOT
 
 DATA_FOLDER = Path(__file__).resolve().parent / "public_data"
@@ -41,19 +42,25 @@ def cmd_grade(args) -> int:
         return 2
     if args.only:
         try:
-            EXERCISES[args.only].check(args.check) if args.check else EXERCISES[args.only]
+            exercise = get_exercise(args.only)
+            if args.check:
+                exercise.check(args.check)
         except KeyError as exc:
             print(f"seqlab grade: {exc.args[0]}", file=sys.stderr)
             return 2
+    oracle = _oracle_for(args.official)
     if args.official:
         if not args.student:
             print("seqlab grade: --official needs --student ID", file=sys.stderr)
             return 2
         secret_file = Path(args.secret_file) if args.secret_file else default_secret_file(REPO_ROOT)
-        source = official(load_secret(secret_file), args.student)
+        try:
+            source = official(load_secret(secret_file), args.student)
+        except (OSError, ValueError) as exc:
+            print(f"seqlab grade: {exc}", file=sys.stderr)
+            return 2
     else:
         source = PUBLIC
-    oracle = _oracle_for(args.official)
     report = grade(folder, oracle, source, Limits(wall_seconds=args.timeout), args.only, args.check)
     print(report.render())
     if args.json:

@@ -66,14 +66,15 @@ def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource,
         expected = oracle.expected(exercise.name, case)
         tol = tolerance.for_inputs(case.arrays)
         reason = judge(got, expected, tol)
+        diagnosis = ""
         if reason is not None and got.error is None:
-            diagnosis = diagnose(oracle, exercise.name, case, got, expected, tol)
+            diagnosis = diagnose(oracle, exercise.name, case, got, expected, tol) or ""
             if diagnosis:
                 reason = f"{diagnosis} [{reason}]"
         passed = reason is None
         rerun = "" if passed or source.kind != "public" else _rerun_command(folder, exercise.name, case.check.name)
         tests.append(TestResult(case.check.name, passed, case.check.points if passed else 0,
-                                case.check.points, reason or "", rerun))
+                                case.check.points, reason or "", rerun, diagnosis))
     score = sum(t.points for t in tests)
     return ExerciseReport(exercise.name, score, sum(t.max_points for t in tests), tests,
                           time.perf_counter() - start)

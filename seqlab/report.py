@@ -17,6 +17,7 @@ class TestResult:
     max_points: float
     message: str  # empty when passed
     rerun: str = ""  # the command that reruns just this check (public inputs only)
+    diagnosis: str = ""  # the recognised mistake, when one was recognised (message starts with it)
 
 
 @dataclass
@@ -62,22 +63,29 @@ class Report:
         os.replace(tmp, path)
 
     def render(self) -> str:
-        """The table a student reads: one line per exercise, then each failed check with its message."""
+        """The table a student reads: one line per exercise, then each distinct problem once, with the
+        checks it cost, one example of the numbers and the command that reruns that check."""
         lines = []
         width = max(len(name) for name in self.exercises) if self.exercises else 10
         for name, e in self.exercises.items():
             mark = "ok " if e.score == e.max_score else "   "
             lines.append(f"{mark}{name:<{width}}  {e.score:>5g} / {e.max_score:g}")
-            failed = [t for t in e.tests if not t.passed]
-            if len(failed) > 1 and len({t.message for t in failed}) == 1:  # one cause: say it once
-                lines.append(f"      x all {len(failed)} failed checks: {failed[0].message}")
-                continue
-            for t in failed:
-                lines.append(f"      x {t.name} (0/{t.max_points:g}): {t.message}")
-                if t.rerun:
-                    lines.append(f"        rerun: {t.rerun}")
+            groups: dict[str, list[TestResult]] = {}
+            for t in e.tests:
+                if not t.passed:
+                    groups.setdefault(t.diagnosis or t.message, []).append(t)
+            for headline, tests in groups.items():
+                lost = sum(t.max_points for t in tests)
+                names = ", ".join(t.name for t in tests)
+                lines.append(f"      x {names} (-{lost:g}): {headline}")
+                first = tests[0]
+                if first.diagnosis:
+                    lines.append(f"        e.g. {first.name}: {first.message[len(first.diagnosis):].strip(' []')}")
+                if first.rerun:
+                    lines.append(f"        rerun: {first.rerun}")
         lines.append(f"{'':3}{'total':<{width}}  {self.total:>5g} / {self.max_total:g}")
         meta = self.meta
+        protections = meta.get("protections", [])
         lines.append(f"({meta.get('seed_kind', '?')} inputs; judged by {meta.get('oracle', '?')}; "
-                     f"seqlab {meta.get('grader_version', '?')}; sandbox: {', '.join(meta.get('protections', [])) or 'none'})")
+                     f"seqlab {meta.get('grader_version', '?')}; {len(protections)} sandbox protections active)")
         return "\n".join(lines)

@@ -1,0 +1,544 @@
+"""The sandbox against hostile children: each exploit is first shown to work when run naively, then stopped.
+
+A hostile case that would pass only because a protection is missing fails under SEQLAB_SANDBOX=required or in
+CI (CI=true), and is skipped, naming the missing protection, elsewhere.
+"""
+
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from seqlab import sandbox
+from seqlab.sandbox import ChildOutcome, Limits, SandboxUnavailable, active_protections, run_isolated
+
+PY = sys.executable
+LINUX = sys.platform.startswith("linux")
+REPO = Path(__file__).resolve().parent.parent
+STRICT = os.environ.get("SEQLAB_SANDBOX", "").lower() == "required" or os.environ.get("CI", "").lower() in ("true", "1")
+
+pytestmark = pytest.mark.skipif(not LINUX, reason="these checks read /proc (Linux)")
+
+# Prepended to a snippet: attempt(name, fn) records "ok:<value>" or the exception's type; report() prints it.
+ATTEMPT = textwrap.dedent(
+    """
+    import json, os, sys
+    results = {}
+    def attempt(name, fn):
+        try:
+            results[name] = "ok:" + repr(fn())[:200]
+        except BaseException as error:
+            results[name] = type(error).__name__
+    def report():
+        print(json.dumps(results), flush=True)
+    """
+)
+
+
+def need(*names: str, any_of: bool = False) -> None:
+    """Skips (or, when strict, fails) unless the named protections are active."""
+    active = active_protections()
+    missing = [n for n in names if n not in active]
+    if (any_of and len(missing) < len(names)) or not missing:
+        return
+    reason = "missing protection: " + (" or " if any_of else ", ").join(missing)
+    if STRICT:
+        pytest.fail(reason + " (SEQLAB_SANDBOX=required or CI: run .ci/install-sandbox.sh)")
+    pytest.skip(reason)
+
+
+def snippet(code: str) -> str:
+    return ATTEMPT + textwrap.dedent(code)
+
+
+def naive(code: str, cwd: Path, stdin: bytes = b"", timeout: float = 30, env=None) -> subprocess.CompletedProcess:
+    """The same child with plain subprocess: no limits, no boundary."""
+    return subprocess.run([PY, "-I", "-S", "-c", code], cwd=cwd, input=stdin, capture_output=True,
+                          timeout=timeout, env=env)
+
+
+def isolated(code: str, workdir: Path, limits: Limits = Limits(), stdin: bytes = b"", **kw) -> ChildOutcome:
+    return run_isolated([PY, "-I", "-S", "-c", code], workdir, limits, stdin, **kw)
+
+
+def results_of(text: str | bytes) -> dict:
+    if isinstance(text, bytes):
+        text = text.decode()
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def refused(result: str) -> bool:
+    return not result.startswith("ok:")
+
+
+def marker_pids(marker: str) -> list[int]:
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/cmdline", "rb") as f:
+                    if marker.encode() in f.read():
+                        found.append(int(name))
+            except OSError:
+                pass
+    return found
+
+
+def kill_marked(marker: str) -> None:
+    """Cleans up after a naive run: kills and reaps (we are a subreaper) every process carrying the marker."""
+    for _ in range(500):
+        pids = marker_pids(marker)
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+        time.sleep(0.01)
+    raise AssertionError(f"could not clean up {marker}")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def hardened_parent():
+    sandbox.harden_parent()  # what the grader does on its first run: subreaper, not dumpable
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    return work
+
+
+@pytest.fixture
+def naive_dir(tmp_path):
+    folder = tmp_path / "naive"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def victim():
+    """A root process like the grader (holding a secret in its environment) for naive runs to harm."""
+    marker = f"victim-{uuid.uuid4().hex}"
+    proc = subprocess.Popen([PY, "-I", "-S", "-c", "import time; time.sleep(120)"],
+                            env={"SEQLAB_VICTIM_SECRET": marker})
+    time.sleep(0.05)
+    proc.marker = marker
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The machine and the switch
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_strict_runs_have_the_whole_boundary():
+    if not STRICT:
+        pytest.skip("only checked under SEQLAB_SANDBOX=required or CI")
+    assert sandbox.missing_protections() == ()
+
+
+def test_required_mode_refuses_a_weak_machine(monkeypatch, workdir):
+    weak = sandbox._Plan(bwrap=None, users=(), prlimit=None, setpriv=None, protections=sandbox.PORTABLE)
+    monkeypatch.setattr(sandbox, "_plan", lambda: weak)
+    monkeypatch.setenv("SEQLAB_SANDBOX", "required")
+    with pytest.raises(SandboxUnavailable, match="private_filesystem"):
+        run_isolated([PY, "-c", "pass"], workdir)
+    monkeypatch.setenv("SEQLAB_SANDBOX", "sometimes")
+    with pytest.raises(ValueError):
+        run_isolated([PY, "-c", "pass"], workdir)
+
+
+def test_workdir_may_not_overlap_the_answer_key():
+    with pytest.raises(ValueError, match="overlap"):
+        run_isolated([PY, "-c", "pass"], REPO)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What a well-behaved child does
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_numpy_child_writes_arrays_the_parent_reads(workdir):
+    """The driver's own pattern: -I -S, numpy's site-packages handed over in argv, inputs from the parent."""
+    np.save(workdir / "x.npy", np.arange(6.0).reshape(2, 3))
+    (workdir / "request.json").write_text('{"scale": 2.0}')
+    os.chmod(workdir / "request.json", 0o600)  # written privately by the parent: the child must still read it
+    site = str(Path(np.__file__).resolve().parent.parent)
+    code = textwrap.dedent(
+        """
+        import json, os, sys
+        sys.path.append(sys.argv[1])
+        import numpy as np
+        x = np.load("x.npy")
+        scale = json.load(open("request.json"))["scale"]
+        os.mkdir("results")
+        np.savez("results/0.npz", y=x * scale, gram=x @ x.T)
+        json.dump({"ok": True, "env": dict(os.environ), "cwd": os.getcwd()}, open("results/0.json", "w"))
+        print("done")
+        """
+    )
+    outcome = run_isolated([PY, "-I", "-S", "-c", code, site], workdir)
+    assert outcome.returncode == 0, outcome.output
+    assert outcome.output == "done\n" and not outcome.timed_out and not outcome.output_truncated
+    assert outcome.protections == active_protections()
+    with np.load(workdir / "results" / "0.npz", allow_pickle=False) as data:
+        x = np.arange(6.0).reshape(2, 3)
+        np.testing.assert_array_equal(data["y"], 2 * x)
+        np.testing.assert_array_equal(data["gram"], x @ x.T)
+    status = json.loads((workdir / "results" / "0.json").read_text())
+    assert status["cwd"] == str(workdir.resolve())
+    assert status["env"] == {
+        "PATH": "/usr/bin:/bin", "HOME": str(workdir.resolve()), "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+    }
+    for path in [workdir, *workdir.rglob("*")]:  # given back to the grading user, deletable
+        assert path.lstat().st_uid == os.geteuid()
+    shutil.rmtree(workdir)
+
+
+def test_four_concurrent_numpy_children_take_under_3_seconds(tmp_path):
+    code = "import numpy as np; np.save('r.npy', np.linalg.solve(np.eye(40) * 2, np.ones(40)))"
+
+    def one(i):
+        work = tmp_path / f"w{i}"
+        work.mkdir()
+        return work, run_isolated([PY, "-I", "-c", code], work)
+
+    start = time.monotonic()
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(one, range(4)))
+    assert time.monotonic() - start < 3.0
+    for work, outcome in runs:
+        assert outcome.returncode == 0, outcome.output
+        np.testing.assert_allclose(np.load(work / "r.npy", allow_pickle=False), 0.5)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Time, output, memory, files, processes
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_infinite_loop_is_killed_at_the_wall_limit(workdir, naive_dir):
+    code = "while True: pass"
+    with pytest.raises(subprocess.TimeoutExpired):
+        naive(code, naive_dir, timeout=0.5)
+    start = time.monotonic()
+    outcome = isolated(code, workdir, Limits(wall_seconds=1.0))
+    assert outcome.timed_out and outcome.returncode is None
+    assert 1.0 <= outcome.wall_seconds and time.monotonic() - start < 2.0
+
+
+def test_ignoring_sigterm_and_sigalrm_does_not_help(workdir, naive_dir):
+    code = textwrap.dedent(
+        """
+        import signal, time
+        for s in (signal.SIGTERM, signal.SIGALRM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)
+        signal.alarm(1)
+        print("ready", flush=True)
+        while True: time.sleep(0.01)
+        """
+    )
+    proc = subprocess.Popen([PY, "-I", "-S", "-c", code], cwd=naive_dir, stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline() == b"ready\n"
+        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGALRM)
+        time.sleep(0.2)
+        assert proc.poll() is None  # naively, polite signals do not stop it
+    finally:
+        proc.kill()
+        proc.wait()
+    start = time.monotonic()
+    outcome = isolated(code, workdir, Limits(wall_seconds=1.0))
+    assert outcome.timed_out and outcome.returncode is None and outcome.output == "ready\n"
+    assert time.monotonic() - start < 2.0
+
+
+def test_a_200_mb_stdout_flood_is_capped_and_drained(workdir):
+    code = "import os\nb = b'x' * (1 << 20)\nfor _ in range(200): os.write(1, b)\nos.write(2, b'end')"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
+    start = time.monotonic()
+    outcome = isolated(code, workdir, Limits(wall_seconds=20))
+    assert outcome.returncode == 0 and not outcome.timed_out  # drained: the writer never blocked
+    assert outcome.output_truncated and outcome.output == "x" * Limits().output_bytes
+    assert time.monotonic() - start < 10
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024
+
+
+@pytest.mark.parametrize("main", ["exits", "loops"])
+def test_a_setsid_double_fork_escapee_is_killed(workdir, naive_dir, main):
+    marker = f"escapee-{uuid.uuid4().hex}"
+    code = textwrap.dedent(
+        f"""
+        import os, sys, time
+        HOLD_PIPE = {{hold}}
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                if not HOLD_PIPE:
+                    null = os.open(os.devnull, os.O_RDWR)
+                    for fd in (0, 1, 2): os.dup2(null, fd)
+                time.sleep(1000)  # {marker}
+            os._exit(0)
+        time.sleep(0.2)
+        print("main", flush=True)
+        while {main == "loops"}: time.sleep(0.01)
+        """
+    )
+    try:
+        assert naive(code.format(hold=False), naive_dir).returncode == 0
+        assert marker_pids(marker), "naively, the escapee outlives its parent"
+    finally:
+        kill_marked(marker)
+    need("pid_namespace", "unprivileged_uid", any_of=True)
+    start = time.monotonic()
+    outcome = isolated(code.format(hold=True), workdir, Limits(wall_seconds=1.5))
+    assert outcome.output == "main\n"
+    assert outcome.timed_out == (main == "loops")
+    assert time.monotonic() - start < 2.5  # the escapee holding the output pipe did not stall the parent
+    assert marker_pids(marker) == []
+
+
+def test_a_fork_bomb_stops_at_rlimit_nproc(workdir, naive_dir):
+    marker = f"bomb-{uuid.uuid4().hex}"
+    code = textwrap.dedent(
+        f"""
+        import os, sys, time
+        n = 0
+        try:
+            for _ in range(int(sys.stdin.read())):
+                if os.fork() == 0:
+                    time.sleep(1000)  # {marker}
+                    os._exit(0)
+                n += 1
+        except OSError as error:
+            print(type(error).__name__)
+        print(n, flush=True)
+        """
+    )
+    try:
+        out = naive(code, naive_dir, stdin=b"80")
+        assert out.stdout.split()[-1] == b"80"  # naively, root forks past any RLIMIT_NPROC
+    finally:
+        kill_marked(marker)
+    need("rlimit_nproc", "unprivileged_uid")
+    outcome = isolated(code, workdir, Limits(wall_seconds=5), stdin=b"500")
+    assert outcome.returncode == 0, outcome.output
+    assert "BlockingIOError" in outcome.output and int(outcome.output.split()[-1]) < Limits().nproc
+    assert marker_pids(marker) == []
+
+
+def test_a_memory_bomb_dies_at_rlimit_as(workdir, naive_dir):
+    huge = "bytearray_of_8_gib = __import__('mmap').mmap(-1, 8 * 1024**3)"  # virtual only: naive run stays cheap
+    assert naive(huge, naive_dir).returncode == 0  # naively, nothing stops it
+    need("rlimit_as")
+    outcome = isolated(huge, workdir)  # default limits: 4 GiB of address space
+    assert outcome.returncode not in (0, None) and "OSError" in outcome.output
+    touching = "b = bytearray(1 << 20)\nwhile True: b += b"  # doubles real memory until refused
+    outcome = isolated(touching, workdir, Limits(memory_bytes=512 * 1024**2))
+    assert outcome.returncode not in (0, None) and "MemoryError" in outcome.output
+
+
+def test_a_200_mb_file_stops_at_rlimit_fsize(workdir, naive_dir):
+    code = "chunk = b'\\0' * (1 << 20)\nwith open('big', 'wb') as f:\n    for _ in range(200): f.write(chunk)"
+    assert naive(code, naive_dir).returncode == 0
+    assert (naive_dir / "big").stat().st_size == 200 * 2**20
+    (naive_dir / "big").unlink()
+    need("rlimit_fsize")
+    outcome = isolated(code, workdir)
+    assert outcome.returncode not in (0, None) and "File too large" in outcome.output
+    assert (workdir / "big").stat().st_size <= Limits().file_bytes
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The grading process, the answer key, the network
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_the_child_cannot_kill_its_parent(workdir, naive_dir):
+    code = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nprint('parent killed')"
+    wrapper = subprocess.run(["/bin/sh", "-c", f'"$0" -I -S -c "$1"; echo parent alive', PY, code],
+                             cwd=naive_dir, capture_output=True)
+    assert wrapper.returncode == -signal.SIGKILL and b"parent alive" not in wrapper.stdout  # naively it can
+    need("pid_namespace", "unprivileged_uid", any_of=True)
+    outcome = isolated(code, workdir)
+    assert "parent killed" not in outcome.output  # what it saw as its parent was not killable
+    assert os.getpid() > 0  # and this process, the real parent, is of course still here
+
+
+def test_the_child_cannot_kill_ptrace_or_read_pids_it_is_given(workdir, naive_dir, victim):
+    code = snippet(
+        """
+        import ctypes, signal
+        libc = ctypes.CDLL(None, use_errno=True)
+        def ptrace(pid):
+            if libc.ptrace(16, pid, None, None) != 0:  # PTRACE_ATTACH
+                raise OSError(ctypes.get_errno(), "ptrace")
+            return "attached"
+        def stack_has_secret(pid, secret):
+            lo = hi = 0
+            for line in open(f"/proc/{pid}/maps"):
+                if "[stack]" in line:
+                    lo, hi = (int(a, 16) for a in line.split()[0].split("-"))
+            with open(f"/proc/{pid}/mem", "rb") as mem:
+                mem.seek(lo)
+                return secret.encode() in mem.read(hi - lo)
+        pids, secret = sys.stdin.read().split(",")
+        for pid in map(int, pids.split()):
+            attempt(f"environ {pid}", lambda: secret in open(f"/proc/{pid}/environ", "rb").read().decode())
+            attempt(f"mem {pid}", lambda: stack_has_secret(pid, secret))
+            attempt(f"ptrace {pid}", lambda: ptrace(pid))
+            attempt(f"kill {pid}", lambda: os.kill(pid, signal.SIGKILL))
+        report()
+        """
+    )
+    naive_run = results_of(naive(code, naive_dir, stdin=f"{victim.pid},{victim.marker}".encode()).stdout)
+    assert naive_run[f"environ {victim.pid}"] == "ok:True"  # naively, root reads the victim's environment,
+    assert naive_run[f"mem {victim.pid}"] == "ok:True"  # its memory,
+    assert naive_run[f"ptrace {victim.pid}"] == "ok:'attached'"  # attaches to it
+    assert naive_run[f"kill {victim.pid}"] == "ok:None" and victim.wait(timeout=5) == -signal.SIGKILL  # and kills it
+
+    need("pid_namespace", "unprivileged_uid", any_of=True)
+    other = subprocess.Popen([PY, "-I", "-S", "-c", "import time; time.sleep(60)"], env={"S": victim.marker})
+    try:
+        time.sleep(0.05)
+        targets = f"{other.pid} {os.getpid()} 1"
+        outcome = isolated(code, workdir, stdin=f"{targets},{victim.marker}".encode())
+        results = results_of(outcome.output)
+        assert len(results) == 12 and all(map(refused, results.values())), results
+        assert other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_the_answer_key_is_out_of_reach(workdir, naive_dir, tmp_path):
+    secret_dir = tmp_path / "instructor"
+    secret_dir.mkdir()
+    (secret_dir / "seed.txt").write_text("4242")
+    files = [REPO / "reference" / "gradient_clipping.py", Path(__file__).resolve(), secret_dir / "seed.txt",
+             Path("/etc/shadow")]
+    folders = [REPO / "solutions", REPO / "reference", REPO / "tests", REPO, secret_dir]
+    files = [f for f in files if f.exists()]
+    code = snippet(
+        """
+        for path in sys.stdin.read().split("\\n"):
+            kind, path = path.split(" ", 1)
+            attempt(path, (lambda: len(open(path, "rb").read())) if kind == "file" else (lambda: os.listdir(path)))
+        report()
+        """
+    )
+    request = "\n".join([f"file {f}" for f in files] + [f"dir {d}" for d in folders]).encode()
+    naive_run = results_of(naive(code, naive_dir, stdin=request).stdout)
+    assert not any(map(refused, naive_run.values())), naive_run  # naively, all of it is readable
+    need("private_filesystem")
+    outcome = isolated(code, workdir, stdin=request, secrets=[secret_dir])
+    results = results_of(outcome.output)
+    assert len(results) == len(files) + len(folders)
+    assert set(results.values()) <= {"PermissionError", "FileNotFoundError"}, results
+
+
+def test_no_network(workdir, naive_dir):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    code = snippet(
+        """
+        import socket
+        port = int(sys.stdin.read())
+        attempt("grader's port", lambda: socket.create_connection(("127.0.0.1", port), timeout=2).close())
+        attempt("outside", lambda: socket.create_connection(("1.1.1.1", 53), timeout=2).close())
+        report()
+        """
+    )
+    try:
+        naive_run = results_of(naive(code, naive_dir, stdin=str(port).encode()).stdout)
+        assert naive_run["grader's port"] == "ok:None"  # naively, the child reaches the grader's socket
+        need("no_network")
+        results = results_of(isolated(code, workdir, stdin=str(port).encode()).output)
+        assert results["grader's port"] == "ConnectionRefusedError"
+        assert refused(results["outside"])
+    finally:
+        listener.close()
+
+
+def test_links_and_fifos_the_child_leaves_are_removed(workdir, naive_dir):
+    """A FIFO named like a result would block the reader; a link could point it at a secret."""
+    code = textwrap.dedent(
+        """
+        import os
+        open("real.json", "w").write("{}")
+        os.symlink("/etc/passwd", "status.json")
+        os.mkfifo("result.npz")
+        os.link("real.json", "twin.json")
+        os.makedirs("a/" * 20 + "deep")
+        """
+    )
+    naive(code, naive_dir)
+    assert (naive_dir / "status.json").is_symlink()
+    outcome = isolated(code, workdir)
+    assert outcome.returncode == 0, outcome.output
+    assert sorted(p.name for p in workdir.iterdir()) == ["a", "real.json"]
+    assert (workdir / "real.json").read_text() == "{}"
+    shutil.rmtree(workdir)
+
+
+def test_kill_minus_one_inside_only_kills_the_child(workdir):
+    """kill(-1) as root outside a sandbox would take the machine down: only ever run inside one."""
+    need("pid_namespace", "unprivileged_uid", any_of=True)
+    bystander = subprocess.Popen([PY, "-I", "-S", "-c", "import time; time.sleep(60)"])
+    try:
+        outcome = isolated("import os, signal\nos.kill(-1, signal.SIGKILL)\nprint('still here')", workdir)
+        assert outcome.returncode is not None
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def test_concurrent_children_use_different_users(tmp_path):
+    need("unprivileged_uid")
+    if os.geteuid() != 0:
+        pytest.skip("one user per child is only used when the grader runs as root")
+    code = "import os, time; time.sleep(0.3); print(os.getuid())"
+    works = []
+    for i in range(3):
+        works.append(tmp_path / f"w{i}")
+        works[-1].mkdir()
+    with ThreadPoolExecutor(3) as pool:
+        uids = [int(o.output) for o in pool.map(lambda w: isolated(code, w), works)]
+    assert len(set(uids)) == 3 and 0 not in uids
+
+
+def test_parallel_threads_keep_returncodes_apart(tmp_path):
+    """Reaping orphans must never steal another thread's child: each run sees its own exit code."""
+    def one(i):
+        work = tmp_path / f"r{i}"
+        work.mkdir()
+        return isolated(f"import os, sys\nif os.fork() == 0: os.setsid(); os._exit(0)\nsys.exit({i})", work).returncode
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(one, range(8))) == list(range(8))
