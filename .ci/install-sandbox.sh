@@ -29,13 +29,20 @@ if ! command -v bwrap >/dev/null 2>&1; then
     fi
 fi
 
-# System users without home, shell or password, each with its own group of the same name.
+# System users without home, shell or password, each with its own group of the same name (a group left by
+# an interrupted earlier run is reused). The sandbox finds them by name: seqlab-sandbox0, 1, ... up to a gap.
+export PATH="$PATH:/usr/sbin:/sbin"
 for i in $(seq 0 $((N_USERS - 1))); do
     name="${PREFIX}${i}"
-    if ! getent passwd "$name" >/dev/null; then
-        useradd --system --user-group --no-create-home --home-dir /nonexistent \
-                --shell /usr/sbin/nologin --comment "seqlab grading sandbox" "$name"
-    fi
+    getent passwd "$name" >/dev/null && continue
+    if getent group "$name" >/dev/null; then group=(--gid "$name"); else group=(--user-group); fi
+    useradd --system "${group[@]}" --no-create-home --home-dir /nonexistent \
+            --shell /usr/sbin/nologin --comment "seqlab grading sandbox" "$name"
 done
+
+# Namespaces may still be forbidden (an unprivileged container): say so now rather than in a test.
+if ! bwrap --dev-bind / / --unshare-pid --unshare-net --unshare-ipc --as-pid-1 -- true 2>/dev/null; then
+    echo "install-sandbox: WARNING: bwrap cannot create namespaces here; SEQLAB_SANDBOX=required will refuse" >&2
+fi
 
 echo "install-sandbox: $(bwrap --version), users ${PREFIX}0..$((N_USERS - 1)) present"

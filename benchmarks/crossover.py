@@ -69,7 +69,7 @@ def measured_crossover(rows, rnn=BEST, attention=BEST):
     for (n_i, s_i), (n_j, s_j) in zip(points, points[1:]):
         if s_i == 1.0:
             return float(n_i)
-        if (s_i > 1.0) != (s_j > 1.0):
+        if (s_i - 1.0) * (s_j - 1.0) < 0:  # strictly on both sides of 1
             log_s_i, log_s_j = math.log(s_i), math.log(s_j)
             return math.exp(math.log(n_i) + log_s_i * (math.log(n_j) - math.log(n_i)) / (log_s_i - log_s_j))
     if points and points[-1][1] == 1.0:

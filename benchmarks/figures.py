@@ -9,7 +9,8 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display needed (CI, servers)
 import matplotlib.pyplot as plt  # noqa: E402
 
-from benchmarks.crossover import implementations, measured_crossover, speedups, times  # noqa: E402
+from benchmarks.crossover import (implementations, measured_crossover, predicted_crossover,  # noqa: E402
+                                  speedups, times)
 from benchmarks.names import BEST, PAIRS  # noqa: E402
 
 _STYLE = {"rnn": dict(linestyle="-", marker="o"), "attention": dict(linestyle="--", marker="s")}
@@ -40,7 +41,7 @@ def plot_times(by_d, title, path):
 
 
 def plot_speedups(by_d, title, path):
-    """t_rnn / t_att versus n for the report's pairs, crossover points marked; by_d: {d: rows}."""
+    """t_rnn / t_att versus n for the report's pairs, measured (x) and predicted (^) crossovers marked."""
     fig, axes = _panels(by_d)
     for ax, (d, rows) in zip(axes, sorted(by_d.items())):
         for rnn, att in PAIRS:
@@ -50,9 +51,12 @@ def plot_speedups(by_d, title, path):
             label = "fastest RNN / fastest attention" if (rnn, att) == (BEST, BEST) else f"{rnn} / {att}"
             (line,) = ax.plot(list(s), list(s.values()), marker="o", label=label,
                               linewidth=2.5 if (rnn, att) == (BEST, BEST) else 1.2)
-            n_star = measured_crossover(rows, rnn, att)
-            if n_star is not None:
-                ax.plot([n_star], [1.0], marker="x", markersize=10, color=line.get_color())
+            for n_star, marker in ((measured_crossover(rows, rnn, att), "x"),
+                                   (predicted_crossover(rows, rnn, att), "^")):
+                if n_star is not None:
+                    ax.plot([n_star], [1.0], marker=marker, markersize=9, color=line.get_color(), linestyle="")
+        ax.plot([], [], "kx", label="measured crossover")
+        ax.plot([], [], "k^", label="predicted d R_att / R_rnn")
         ax.axhline(1.0, color="black", linewidth=0.8)
         ax.axvline(d, color="grey", linestyle=":", label=f"n = d = {d}")
         ax.set(xscale="log", yscale="log", xlabel="sequence length n",

@@ -13,10 +13,12 @@ import statistics
 import warnings
 
 from benchmarks.calibrate import BUDGETS, plan_rounds, timed_call
-from benchmarks.crossover import measured_crossover, predicted_crossover  # noqa: F401  (re-exported)
+from benchmarks.crossover import measured_crossover, predicted_crossover
 from benchmarks.grid import Case
 from benchmarks.threads import thread_limit
 from benchmarks.verified import prepare_verified
+
+__all__ = ["run_small_grid", "measured_crossover", "predicted_crossover", "LESSON_IMPLEMENTATIONS"]
 
 LESSON_IMPLEMENTATIONS = (
     ("rnn", ("numpy_loop", "torch_loop", "torch_nn_rnn")),

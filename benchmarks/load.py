@@ -26,6 +26,7 @@ def rows_from_json(path):
             "flops": info["flops"], "device": info["device"], "device_name": info.get("device_name", "?"),
             "threads": info.get("threads", "?"), "torch_version": info.get("torch_version", "?"),
             "numpy_version": info.get("numpy_version", "?"), "mode": info.get("mode", "?"), "source": str(path),
+            "load_avg_1m": info.get("load_avg_1m"), "cores_available": info.get("cores_available"),
         })
     return rows
 

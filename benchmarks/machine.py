@@ -1,5 +1,6 @@
 """What a result was measured on: device names and library versions, recorded with every benchmark."""
 
+import os
 import platform
 
 import numpy as np
@@ -42,6 +43,17 @@ def versions(device):
         info["cuda_version"] = torch.version.cuda
         info["cudnn_version"] = torch.backends.cudnn.version()
     return info
+
+
+def load_average():
+    """The 1-minute load average (runnable processes, this one included), or None where the OS has none.
+
+    Recorded with every case: on a shared machine other work competing for the cores is the main source of
+    noise, and the report warns when it was there."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
 
 
 def synchronize(device):

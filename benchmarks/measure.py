@@ -1,12 +1,14 @@
 """Time one verified case with pytest-benchmark's pedantic mode and record everything needed to read it.
 
 Order: build + first call + check (benchmarks.verified); on a GPU, or when the first call was short, a second
-call whose time plans the rounds (the first call carries one-off set-up costs); then the timed rounds. Every timed function returns only after the device has finished (see Prepared).
+call whose time plans the rounds (the first call carries one-off set-up costs); then the timed rounds.
+Every timed function returns only after the device has finished (see Prepared).
 """
 
 from benchmarks.calibrate import plan_rounds, timed_call
 from benchmarks.flops import family_flops, matmul_flops
-from benchmarks.machine import device_name, versions
+from benchmarks.machine import device_name, load_average, versions
+from benchmarks.threads import available_cores
 from benchmarks.verified import prepare_verified
 
 # The peak is a best-of: at least 3 rounds, so one disturbed round does not set the ceiling.
@@ -20,7 +22,8 @@ def extra_info(case, run):
             "threads": run["threads"]["threads"], "torch_threads": run["threads"]["torch_threads"],
             "numpy_blas_threads": run["threads"]["numpy_blas_threads"],
             "numpy_threads_control": run["threads"]["numpy_threads_control"],
-            "precision": run["precision"], "mode": run["mode"], "dtype": "float32"}
+            "precision": run["precision"], "mode": run["mode"], "dtype": "float32",
+            "cores_available": available_cores(), "load_avg_1m": load_average()}
     if case.family == "peak":
         info.update(size=case.size, flops=matmul_flops(case.size))
     else:

@@ -11,7 +11,6 @@ Peak = the fastest round of the fastest fp32 matmul of the same run (same device
 """
 
 import argparse
-import math
 import pathlib
 import re
 import sys
@@ -52,9 +51,16 @@ def peak(rows):
     return best
 
 
+def format_number(x, digits=3):
+    """3 significant digits, but never scientific notation for large values (GPU GFLOP/s run to 10^4)."""
+    return f"{x:.{digits}g}" if abs(x) < 10 ** digits else f"{x:.0f}"
+
+
 def _table(header, lines):
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
-    fmt = lambda cells: "  ".join(str(c).rjust(w) for c, w in zip(cells, widths))  # noqa: E731
+    def fmt(cells):  # first column (n or pair name) to the left, numbers to the right
+        return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths)))
     return [fmt(header)] + [fmt(line) for line in lines]
 
 
@@ -109,11 +115,15 @@ def width_report(rows, d, peak_rate):
         if row is None:
             return "-"
         r = row["flops"] / row["seconds"]
-        return f"{r / 1e9:.3g} ({100 * r / peak_rate:.2g}%)" if peak_rate else f"{r / 1e9:.3g}"
+        gflops = format_number(r / 1e9)
+        return f"{gflops} ({format_number(100 * r / peak_rate, 2)}%)" if peak_rate else gflops
 
     lines = [[n] + [rate("rnn", r, n) for r in rnns] + ["|"] + [rate("attention", a, n) for a in atts]
              for n in ns]
     out += _table(header, lines)
+    if peak_rate and any(row["flops"] / row["seconds"] > peak_rate for row in rows):
+        out.append("WARNING: some cases beat the measured peak: the peak rounds were slowed down (a busy, shared "
+                   "machine?), so the percentages are unreliable; rerun on an idle machine")
 
     out.append("")
     out.append(f"scaling exponent k in t ~ n^k (least squares in log-log over n >= {EXPONENT_MIN_N}):")
@@ -141,9 +151,28 @@ def width_report(rows, d, peak_rate):
                       f"{measured:.0f}" if measured is not None else _no_crossing(rows, *pair),
                       f"{predicted:.0f}" if predicted is not None else "n/a (range empty)",
                       f"{predicted / measured:.2f}" if predicted and measured else "-",
-                      f"{r_rnn / 1e9:.3g}" if r_rnn else "-", f"{r_att / 1e9:.3g}" if r_att else "-"])
+                      format_number(r_rnn / 1e9) if r_rnn else "-", format_number(r_att / 1e9) if r_att else "-"])
     out += _table(["pair", "measured", "predicted", "pred/meas", "R_rnn GFLOP/s", "R_att GFLOP/s"], lines)
     return out
+
+
+# Load beyond the benchmark's own threads above which other work is taken to have competed for the cores.
+COMPETING_LOAD = 0.5
+
+
+def load_note(key, rows):
+    """A line on the machine's load during the run (and a warning when other work competed for the CPU)."""
+    loads = [row["load_avg_1m"] for row in rows if row.get("load_avg_1m") is not None]
+    if not loads:
+        return []
+    threads = key[2] if isinstance(key[2], int) else 1
+    cores = max((row["cores_available"] or 0) for row in rows) or "?"
+    lines = [f"1-minute load average during the run: {min(loads):.1f} to {max(loads):.1f} "
+             f"({cores} cores available, {threads} used by the benchmark)"]
+    if max(loads) > threads + COMPETING_LOAD:
+        lines.append("WARNING: other processes competed for the CPU during this run: timings are noisy and "
+                     "the peak may be understated; rerun on an idle machine for numbers to report")
+    return lines
 
 
 def section_title(key, rows):
@@ -169,6 +198,7 @@ def report(paths, out_dir):
     for key, section_rows in sections(rows).items():
         title = section_title(key, section_rows)
         lines += ["", "=" * len(title), title, "=" * len(title)]
+        lines += load_note(key, section_rows)
         pk = peak(section_rows)
         if pk:
             lines.append(f"peak fp32 matmul: {pk[0] / 1e9:.1f} GFLOP/s ({pk[1]}, fastest round, {pk[2]}^3)")

@@ -14,6 +14,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from seqlab.sandbox import ChildOutcome, Limits, run_isolated
 DRIVER_SOURCE = Path(driver.__file__).read_text()
 NUMPY_SITE = str(Path(np.__file__).resolve().parents[1])  # the folder that holds numpy/
 MAX_JSON_BYTES = 1 << 20
+MAX_RESULT_BYTES = 16 << 20  # per array; the largest real result here is a few kB
 
 
 @dataclass
@@ -41,11 +43,13 @@ def _stopped_early(child: ChildOutcome, limits: Limits) -> tuple[str, str]:
         return "timeout", (f"timed out after {limits.wall_seconds:g} s (an infinite loop, or far too slow?); "
                            f"this check never finished")
     code = child.returncode
-    if code is not None and code < 0:
+    # A signal shows as -N from a direct child, or 128 + N from a sandbox whose init relays it.
+    signum = -code if code is not None and code < 0 else code - 128 if code is not None and 128 < code < 160 else None
+    if signum is not None:
         try:
-            name = signal.Signals(-code).name
+            name = signal.Signals(signum).name
         except ValueError:
-            name = f"signal {-code}"
+            name = f"signal {signum}"
         hint = " (memory limit?)" if name in ("SIGKILL", "SIGSEGV") else ""
         return "crash", f"the exercise's process was killed by {name}{hint} before reporting this check"
     return "crash", (f"the exercise's process exited with code {code} before reporting this check: does the "
@@ -61,6 +65,15 @@ def _read_payload(path: Path) -> dict:
     return payload
 
 
+def _check_archive(path: Path) -> None:
+    """Refuses a results file that would inflate: the driver writes uncompressed members (np.savez), so a
+    compressed or oversized member can only be a zip bomb aimed at the grading process's memory."""
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if member.compress_type != zipfile.ZIP_STORED or member.file_size > MAX_RESULT_BYTES:
+                raise ValueError(f"suspicious member {member.filename!r} in the result")
+
+
 def _outcome(results: Path, k: int) -> Outcome | None:
     """The k-th check's result as the child wrote it, or None when it wrote none (or nothing usable)."""
     meta, data = results / f"{k}.json", results / f"{k}.npz"
@@ -73,6 +86,7 @@ def _outcome(results: Path, k: int) -> Outcome | None:
             return Outcome(error=(str(kind), str(text)[:500]))
         floats = {str(key): float(value) for key, value in payload.get("floats", {}).items()}
         bad_types = {str(key): str(value)[:200] for key, value in payload.get("bad_types", {}).items()}
+        _check_archive(data)
         with np.load(data, allow_pickle=False) as npz:
             arrays = {key: np.array(npz[key]) for key in npz.files}
     except Exception as exc:  # anything malformed that the child wrote

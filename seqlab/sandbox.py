@@ -14,8 +14,15 @@ protects the grading process depends on the machine; ``active_protections()`` na
   work directory, nothing else: no answer key, no repository, no grading process in ``/proc``, no network;
 * as root, with the users ``seqlab-sandbox0..N`` that ``.ci/install-sandbox.sh`` creates: inside bubblewrap
   the child drops to one of these users (one per concurrent child, held by a lock), without capabilities and
-  with no_new_privs. Only then do RLIMIT_NPROC and permissions bind it, and it cannot signal or ptrace anything
-  of the grader's. Everything it leaves behind is found by its uid and killed.
+  with no_new_privs (``unprivileged_uid``). Only then do RLIMIT_NPROC and permissions bind it, and it cannot
+  signal or ptrace anything of the grader's. Everything it leaves behind is found by its uid and killed.
+  A grader that is not root runs bubblewrap in a user namespace; the child then keeps the grader's uid, which
+  is not ``unprivileged_uid``: SEQLAB_SANDBOX=required needs a root grader, as in CI.
+
+Without a pid namespace or a sandbox user (the portable mode), "everything the child started" means its
+process tree, group and session at the end of the run: a grandchild that double-forks and ``setsid()``s away
+in between is not recognised, and its zombie is left to the grading process. That is part of why
+``SEQLAB_SANDBOX=required`` exists.
 
 ``SEQLAB_SANDBOX=required`` (CI and official grading) makes ``run_isolated`` raise ``SandboxUnavailable``
 unless the whole boundary is in force; the default ``best`` uses the strongest that is available.
@@ -30,7 +37,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import pwd
 import selectors
 import shutil
 import signal
@@ -113,6 +119,8 @@ def _mode() -> str:
 
 
 def _sandbox_users() -> tuple[tuple[int, int], ...]:
+    import pwd
+
     users = []
     for i in range(MAX_USERS):
         try:
@@ -126,7 +134,8 @@ def _sandbox_users() -> tuple[tuple[int, int], ...]:
 
 def _bwrap_works(bwrap: str) -> bool:
     """Starts one trivial sandbox: namespaces may be forbidden (a container without privileges)."""
-    probe = [bwrap, *_namespace_flags(), *_system_binds(), "--", "/usr/bin/true" if os.path.exists("/usr/bin/true") else "/bin/true"]
+    true = "/usr/bin/true" if os.path.exists("/usr/bin/true") else "/bin/true"
+    probe = [bwrap, *_namespace_flags(), *_system_binds(), "--", true]
     try:
         return subprocess.run(probe, stdin=subprocess.DEVNULL, capture_output=True, timeout=10).returncode == 0
     except (OSError, subprocess.SubprocessError):
@@ -153,8 +162,8 @@ def _plan() -> _Plan:
         users = _sandbox_users() if (bwrap and setpriv) else ()
         if users:
             protections += ["unprivileged_uid", "rlimit_nproc"]
-    elif POSIX:
-        protections += ["unprivileged_uid", "rlimit_nproc"]  # the grader itself is not root
+    elif POSIX:  # a non-root grader: the limit binds, but the child shares the grader's own uid
+        protections += ["rlimit_nproc"]
     return _Plan(bwrap, users, prlimit, setpriv, tuple(protections))
 
 
@@ -251,7 +260,10 @@ def _namespace_flags() -> list[str]:
     flags = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     if os.geteuid() != 0:  # unprivileged bwrap runs in a user namespace; forbid nesting more of them
         flags += ["--unshare-user", "--disable-userns"]
-    return flags + ["--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    # --as-pid-1: the child itself is the namespace's init, so bwrap has no reaper process of its own that,
+    # outliving bwrap for a moment, would be reparented to us (the subreaper) and left a zombie. The child's
+    # exit takes every process of the namespace down with it.
+    return flags + ["--as-pid-1", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
 
 
 def _system_binds() -> list[str]:
@@ -265,10 +277,12 @@ def _system_binds() -> list[str]:
             args += ["--ro-bind", path, path]
     for path in ("/etc/ld.so.cache", "/etc/localtime"):
         args += ["--ro-bind-try", path, path]
-    return args + ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(PRIVATE_TMP_BYTES), "--tmpfs", "/tmp"]
+    private_tmp = ["--perms", "1777", "--size", str(PRIVATE_TMP_BYTES), "--tmpfs", "/tmp"]
+    return args + ["--proc", "/proc", "--dev", "/dev", *private_tmp]
 
 
-def _bwrap_argv(plan: _Plan, argv: list[str], workdir: Path, secrets: list[str], user: tuple[int, int] | None) -> list[str]:
+def _bwrap_argv(plan: _Plan, argv: list[str], workdir: Path, secrets: list[str],
+                user: tuple[int, int] | None) -> list[str]:
     args = [plan.bwrap, *_namespace_flags()]
     if os.geteuid() == 0:  # keep only what setpriv needs to drop to the sandbox user; setpriv drops those too
         args += ["--cap-drop", "ALL"]
@@ -276,6 +290,7 @@ def _bwrap_argv(plan: _Plan, argv: list[str], workdir: Path, secrets: list[str],
             args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
     args += _system_binds()
     made = {"/", "/usr", "/proc", "/dev", "/tmp", "/etc"}
+    shown = [("/usr", "/usr")]  # (source, where the child sees it)
 
     def bind(option: str, path: str) -> None:
         # bwrap creates missing parents mode 0700, which the sandbox user could not cross: make them 0755
@@ -289,6 +304,7 @@ def _bwrap_argv(plan: _Plan, argv: list[str], workdir: Path, secrets: list[str],
             made.add(parent)
         args.extend([option, os.path.realpath(path), path])
         made.add(path)
+        shown.append((os.path.realpath(path), path))
 
     ro = [p for p in _interpreter_paths(argv[0]) if not _inside(p, "/usr")]
     ro = [p for p in ro if not any(_inside(p, q) and p != q for q in ro)]  # a parent's bind shows its children
@@ -297,11 +313,13 @@ def _bwrap_argv(plan: _Plan, argv: list[str], workdir: Path, secrets: list[str],
         bind("--ro-bind", path)
     bind("--bind", work)
     for secret in secrets:  # a secret inside something the child sees: cover it (empty, mode 0, no device)
-        if any(_inside(secret, shown) for shown in (*ro, work, "/usr")):
-            if os.path.isdir(secret):
-                args += ["--perms", "0000", "--tmpfs", secret]
-            elif os.path.exists(secret):
-                args += ["--ro-bind", "/dev/null", secret]
+        for source, dest in shown:
+            if _inside(secret, source) and os.path.exists(secret):
+                where = dest + secret[len(source):]
+                if os.path.isdir(secret):
+                    args += ["--perms", "0000", "--tmpfs", where]
+                else:
+                    args += ["--ro-bind", "/dev/null", where]
     args += ["--chdir", work, "--"]
     if user:
         uid, gid = user
@@ -313,8 +331,8 @@ def _bwrap_argv(plan: _Plan, argv: list[str], workdir: Path, secrets: list[str],
 def _rlimit_argv(plan: _Plan, limits: Limits) -> list[str]:
     if not plan.prlimit:
         return []
-    cpu = int(limits.cpu_seconds)
-    return [plan.prlimit, f"--cpu={cpu}:{cpu + 1}", f"--as={int(limits.memory_bytes)}",
+    cpu = int(limits.cpu_seconds)  # soft = hard: SIGKILL at once (a namespace's init ignores SIGXCPU)
+    return [plan.prlimit, f"--cpu={cpu}:{cpu}", f"--as={int(limits.memory_bytes)}",
             f"--fsize={int(limits.file_bytes)}", f"--nproc={int(limits.nproc)}", "--core=0", "--"]
 
 
@@ -324,7 +342,7 @@ def _preexec_rlimits(limits: Limits):
 
     def apply() -> None:
         cpu = int(limits.cpu_seconds)
-        for name, value in (("RLIMIT_CPU", (cpu, cpu + 1)), ("RLIMIT_AS", (limits.memory_bytes,) * 2),
+        for name, value in (("RLIMIT_CPU", (cpu, cpu)), ("RLIMIT_AS", (limits.memory_bytes,) * 2),
                             ("RLIMIT_FSIZE", (limits.file_bytes,) * 2), ("RLIMIT_NPROC", (limits.nproc,) * 2),
                             ("RLIMIT_CORE", (0, 0))):
             try:
@@ -371,7 +389,7 @@ class _UserSlot:
             _UserSlot._next += 1
             for k in range(len(users)):
                 i = (start + k) % len(users)
-                fd = os.open(folder / f"slot{i}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                fd = os.open(folder / f"uid{users[i][0]}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
@@ -400,6 +418,9 @@ class _Proc:
     zombie: bool
 
 
+_STATUS_FIELDS = {b"State", b"PPid", b"Uid", b"NSpgid", b"NSsid"}
+
+
 def _processes() -> list[_Proc]:
     """Every process on the machine as seen from here (Linux /proc), with its real uid, group and session."""
     found = []
@@ -408,13 +429,20 @@ def _processes() -> list[_Proc]:
             continue
         try:
             with open(f"/proc/{name}/status", "rb") as f:
-                fields = dict(line.split(b":", 1) for line in f.read().splitlines() if b":" in line)
-            # NSpgid/NSsid list the ids from the outermost namespace inwards: the first is ours
-            found.append(_Proc(int(name), int(fields[b"PPid"]), int(fields[b"Uid"].split()[0]),
-                               int(fields.get(b"NSpgid", b"0").split()[0]), int(fields.get(b"NSsid", b"0").split()[0]),
-                               fields[b"State"].split()[0] == b"Z"))
-        except (OSError, KeyError, ValueError, IndexError):
+                data = f.read()
+        except OSError:
             continue  # gone meanwhile
+        fields = {}
+        for line in data.split(b"\n", 24)[:24]:  # the fields we need come first
+            key, _, value = line.partition(b":")
+            if key in _STATUS_FIELDS:
+                fields[key] = value.split()
+        try:
+            # NSpgid/NSsid list the ids from the outermost namespace inwards: the first is ours
+            found.append(_Proc(int(name), int(fields[b"PPid"][0]), int(fields[b"Uid"][0]), int(fields[b"NSpgid"][0]),
+                               int(fields[b"NSsid"][0]), fields[b"State"][0] == b"Z"))
+        except (KeyError, ValueError, IndexError):
+            continue
     return found
 
 
@@ -448,10 +476,10 @@ def _kill(pids: set[int]) -> None:
 def _sweep(proc: subprocess.Popen, slot: _UserSlot | None) -> None:
     """Kills the child and everything it started, reaps what was reparented to us; returns when none is left.
 
-    Ours: the child's descendants (while its pid is still unreaped, so never a reused pid), its process group
-    and session (ids the kernel does not reuse while a member lives) and, with a sandbox user, every process
-    of that uid (the slot is ours alone). bwrap's pid namespace already takes its processes down with it;
-    this also covers the portable mode and a bwrap killed before its pid 1.
+    Ours: the child's descendants, its process group and session and, with a sandbox user, every process of
+    that uid (the slot is ours alone). The child itself is reaped last, so until then its pid (and with it
+    the group and session ids) cannot be reused by anybody else. bwrap's pid namespace already takes its
+    processes down with it; this also covers the portable mode and a bwrap killed before its pid 1.
     """
     if not LINUX:
         if POSIX:
@@ -469,33 +497,31 @@ def _sweep(proc: subprocess.Popen, slot: _UserSlot | None) -> None:
     deadline = time.monotonic() + 10.0
     while True:
         table = _processes()
-        mine = {p.pid for p in table if p.pgid == proc.pid or p.sid == proc.pid}
-        if proc.returncode is None:
-            mine |= _descendants(proc.pid, table) | {proc.pid}
+        main = next((p for p in table if p.pid == proc.pid), None)
+        mine = {p.pid for p in table if p.pgid == proc.pid or p.sid == proc.pid or p.pid in ours}
+        mine |= _descendants(proc.pid, table)  # once reparented to us (bwrap killed first) tracked as `ours`
         if slot is not None:
             mine |= {p.pid for p in table if p.uid == slot.uid}
+        mine.discard(proc.pid)
         ours |= mine
         live = {p.pid for p in table if p.pid in mine and not p.zombie}
+        if main is not None and not main.zombie:
+            live.add(proc.pid)
+        if not mine and proc.pid not in live:
+            break
         if slot is not None and any(p.uid == slot.uid and not p.zombie for p in table):
             _signal_all_of_uid(slot.uid, slot.gid)
         _kill(live)
         for p in table:  # orphans that became ours: reap them (never a pid other code of the grader waits for)
-            if p.pid in ours and p.ppid == me and p.pid != proc.pid:
+            if p.pid in ours and p.ppid == me and p.zombie:
                 try:
                     os.waitpid(p.pid, os.WNOHANG)
                 except ChildProcessError:
                     pass
-        if proc.returncode is None:
-            try:
-                proc.wait(timeout=0.005)
-            except subprocess.TimeoutExpired:
-                pass
-        left = [p.pid for p in _processes() if p.pid in ours and p.pid != proc.pid]
-        if proc.returncode is not None and not left:
-            return
         if time.monotonic() > deadline:
-            raise RuntimeError(f"could not remove the child's processes {sorted(left)}")
+            raise RuntimeError(f"could not remove the child's processes {sorted(live | mine)}")
         time.sleep(0.002)
+    proc.wait()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -632,6 +658,7 @@ def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdi
     slot = _UserSlot(plan.users) if plan.bwrap and plan.users else None
     env = _child_env(workdir)
     mode = os.stat(workdir).st_mode & 0o7777
+    proc, swept = None, False
     try:
         if slot is not None:
             _chown_tree(workdir, slot.uid, slot.gid)
@@ -657,6 +684,7 @@ def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdi
             threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True).start()
         timed_out = not _wait(proc, limits.wall_seconds - (time.monotonic() - start))
         _sweep(proc, slot)
+        swept = True
         wall = time.monotonic() - start
         drain.join(timeout=2.0)  # every writer is dead: the pipe is at its end
         if not drain.is_alive():
@@ -664,6 +692,11 @@ def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdi
         _reclaim(workdir, (os.geteuid(), os.getegid()) if slot is not None else None)
         os.chmod(workdir, mode)
     finally:
+        if proc is not None and not swept:  # interrupted (KeyboardInterrupt...): never leave the child running
+            try:
+                _sweep(proc, slot)
+            except Exception:
+                pass
         if slot is not None:
             slot.release()
     returncode = None if timed_out else proc.returncode

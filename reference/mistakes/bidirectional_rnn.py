@@ -10,7 +10,7 @@ from reference.mistakes import Mistake
 
 def _variant(*, rereverse=True, order="fb", shared=False, backward_reversed=True, h0_from_forward=False,
              forward_only_output=False, backward_bias=True, output_bias=True, transpose_whh=False,
-             activation=np.tanh, shifted=False):
+             activation=np.tanh, shifted=False, wrapped=False, states_lag=False):
     """A BidirectionalRNN whose forward makes exactly the named mistakes."""
 
     class Wrong(Right):
@@ -25,7 +25,7 @@ def _variant(*, rereverse=True, order="fb", shared=False, backward_reversed=True
             h = np.zeros((H, B))
             hf = []
             for t in range(T):
-                x = inputs[t - 1] if shifted and t > 0 else inputs[t]
+                x = inputs[t - 1] if (shifted and t > 0) or wrapped else inputs[t]
                 h = activation(self.Wxh_f @ x + Whh_f @ h + self.bh_f)
                 hf.append(h)
             h = hf[-1] if h0_from_forward else np.zeros((H, B))
@@ -35,6 +35,8 @@ def _variant(*, rereverse=True, order="fb", shared=False, backward_reversed=True
                 hb.append(h)
             if backward_reversed and rereverse:
                 hb = hb[::-1]  # back to time order
+            if states_lag:  # the forward list starts with h0 = 0, as SimpleRNN.forward's hiddens do
+                hf = [np.zeros((H, B))] + hf[:-1]
             hiddens = [np.vstack([hf[t], hb[t]] if order == "fb" else [hb[t], hf[t]]) for t in range(T)]
             by = self.by if output_bias else 0.0
             if forward_only_output:
@@ -67,4 +69,9 @@ MISTAKES = [
     Mistake("no_tanh", "the tanh nonlinearity is missing from the state update", _variant(activation=lambda a: a)),
     Mistake("forward_off_by_one", "the forward direction reads x[t-1] at step t (an off-by-one in time)",
             _variant(shifted=True)),
+    Mistake("forward_reads_previous_input", "an off-by-one in time: the forward direction reads x[t-1] at step t "
+            "(inputs[t-1] wraps around to x[T-1] at t=0); step t reads x[t]", _variant(wrapped=True)),
+    Mistake("forward_states_lag", "an off-by-one in time: hiddens[t] pairs the forward state of step t-1 "
+            "with the backward state of step t (a state list that starts with h0 = 0 is one step behind); use "
+            "hf[t], the state after reading x[t]", _variant(states_lag=True)),
 ]

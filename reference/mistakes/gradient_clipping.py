@@ -15,7 +15,8 @@ def _p_norm(arrays, p, absolute=True):
     values = [np.abs(g) if absolute else g for g in arrays]
     if math.isinf(p):
         return float(max(v.max() for v in values))
-    return float(sum(np.sum(v ** p) for v in values) ** (1.0 / p))
+    with np.errstate(invalid="ignore"):  # without abs, the sum can be negative: its root is NaN
+        return float(sum(np.sum(v ** p) for v in values) ** (1.0 / p))
 
 
 def _clip_norm(total_of=None, scale_of=None, returned=None, in_place=True, check_negative=True):
@@ -41,12 +42,13 @@ def _clip_norm(total_of=None, scale_of=None, returned=None, in_place=True, check
 def _per_array_norm(grads, max_norm, norm_type=2.0):
     if max_norm < 0:
         raise ValueError("max_norm < 0")
-    norms = []
+    if not grads:
+        return 0.0
+    total = _p_norm(list(grads.values()), float(norm_type))  # the returned total is usually still global
     for g in grads.values():
         own = _p_norm([g], float(norm_type))
         g *= min(1.0, max_norm / (own + EPS))
-        norms.append(own)
-    return float(max(norms)) if norms else 0.0
+    return total
 
 
 def _api(clip_grad_norm=right.clip_grad_norm, clip_grad_value=right.clip_grad_value):

@@ -24,9 +24,12 @@ def _variant(*, order="rzn", update_reversed=False, reset_before_matmul=False, b
             def side(W, v, b, g):
                 return W[blocks[g]] @ v + b[blocks[g]]
 
-            h_gate = h_prev if hidden_in_gates else np.zeros_like(h_prev)
-            r = gate(side(W_ih, x, b_ih, "r") + side(W_hh, h_gate, b_hh, "r"))
-            z = gate(side(W_ih, x, b_ih, "z") + side(W_hh, h_gate, b_hh, "z"))
+            if hidden_in_gates:
+                r = gate(side(W_ih, x, b_ih, "r") + side(W_hh, h_prev, b_hh, "r"))
+                z = gate(side(W_ih, x, b_ih, "z") + side(W_hh, h_prev, b_hh, "z"))
+            else:  # the whole hidden side (W_h. h + b_h.) left out of the gates
+                r = gate(side(W_ih, x, b_ih, "r"))
+                z = gate(side(W_ih, x, b_ih, "z"))
             reset = r if reset_used else 1.0
             if reset_before_matmul:
                 hn = W_hh[blocks["n"]] @ (reset * h_prev) + b_hh[blocks["n"]]
@@ -62,7 +65,7 @@ MISTAKES = [
     Mistake("gates_tanh", "the gates r and z use tanh; gates are sigmoids (values in (0, 1))",
             _variant(gate=np.tanh)),
     Mistake("gates_ignore_hidden", "the gates r and z ignore the previous state: each is sigmoid(W_i. x + "
-            "b_i. + W_h. h + b_h.)", _variant(hidden_in_gates=False)),
+            "b_i. + W_h. h + b_h.), hidden side included", _variant(hidden_in_gates=False)),
     Mistake("b_hh_ignored", "the hidden-side biases b_hh are missing", _variant(b_hh_used=False)),
     Mistake("gates_returned_zrn", "the gates are returned as (z, r, n); return them as (r, z, n)",
             _variant(gates_returned="zrn")),

@@ -1,0 +1,79 @@
+"""nbgrader configuration of the seqlab course (this folder is the course root). See docs/nbgrader.md.
+
+    solutions/<assignment>/<assignment>.ipynb   instructor notebook, generated from solutions/*.py (`seqlab notebooks`)
+    exercises/<assignment>/<assignment>.ipynb   student notebook (`nbgrader generate_assignment`), committed
+    submitted/ autograded/ feedback/ gradebook.db exchange/   nbgrader's working files (git-ignored)
+
+Differences from a stock nbgrader course, and why:
+* autograde never executes a submission: seqlab's preprocessor grades the answer cells, read statically, with
+  the kit's isolated grader on the student's official inputs, and writes the scores into the test cells;
+* hidden tests are removed from autograded notebooks and feedback;
+* only notebooks (and the exchange's timestamp.txt) are ever copied: no .py file of solutions/ reaches a release,
+  and no instructor file overwrites a student's.
+"""
+
+import os
+import sys
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:  # seqlab (the preprocessors below) is importable without installing it
+    sys.path.insert(0, HERE)
+# The first gradebook creation runs `alembic` as a subprocess: make this Python's bin folder (the venv's) findable
+# even when the venv is not activated.
+_BIN = os.path.dirname(sys.executable)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join(filter(None, [_BIN, os.environ.get("PATH")]))
+
+# --- course layout ---------------------------------------------------------------------------------------------
+c.CourseDirectory.root = HERE
+c.CourseDirectory.course_id = os.environ.get("SEQLAB_COURSE_ID", "seqlab")
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.solution_directory = "solution"
+# The exchange copies notebooks only (timestamp.txt carries the submission time for late penalties); no step
+# copies a .py file (the assignment folders hold only notebooks, and tests/test_nbgrader_notebooks.py checks it).
+c.CourseDirectory.include = ["*.ipynb", "timestamp.txt"]
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py"]
+
+# The exchange (release_assignment, fetch, submit, collect): inside the course by default; a shared folder that
+# students can reach when set, e.g. SEQLAB_NBGRADER_EXCHANGE=/srv/nbgrader/exchange.
+c.Exchange.root = os.environ.get("SEQLAB_NBGRADER_EXCHANGE") or os.path.join(HERE, "exchange")
+try:
+    os.makedirs(c.Exchange.root, exist_ok=True)  # nbgrader refuses to start an exchange step without it
+except OSError:
+    pass  # not ours to create (a shared exchange): nbgrader says what is wrong with it
+
+# --- executing notebooks (nbgrader validate; never autograde) -------------------------------------------------
+c.Execute.timeout = 60  # seconds per cell
+c.Execute.interrupt_on_timeout = True
+c.Execute.kernel_name = "python3"
+c.ExecutePreprocessor.kernel_name = "python3"
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}  # = seqlab stubs
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# --- autograde: graded statically by seqlab, in its sandbox, not executed ---------------------------------------
+c.Autograde.autograde_preprocessors = [
+    "seqlab.nbgrade.GradeWithSeqlab",  # replaces nbgrader's Execute
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.OverwriteCells.add_missing_cells = True  # a deleted test or answer cell comes back (and scores what it should)
+c.GradeWithSeqlab.timeout = float(os.environ.get("SEQLAB_NB_TIMEOUT", "10"))  # wall-clock seconds per exercise
+c.GradeWithSeqlab.inputs = "official"  # each student's inputs from the course secret (.seqlab/secret)
+
+# --- feedback: no hidden tests, ever ----------------------------------------------------------------------------
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "seqlab.nbgrade.StripHiddenTests",
+]
+
+# --- late submissions (see docs/nbgrader.md): no penalty unless set, e.g. -----------------------------------------
+# c.LateSubmissionPlugin.penalty_method = "zero"

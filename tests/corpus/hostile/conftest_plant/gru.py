@@ -1,0 +1,12 @@
+"""HOSTILE (with conftest.py next to it): a GRU that returns h_prev unchanged."""
+
+import numpy as np
+
+
+class GRUCell:
+    def __init__(self, input_size, hidden_size, rng=None):
+        self.hidden_size = hidden_size
+
+    def forward(self, x, h_prev):
+        half = np.full_like(h_prev, 0.5)
+        return h_prev.copy(), (half, half, np.zeros_like(h_prev))

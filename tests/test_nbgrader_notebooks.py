@@ -1,0 +1,263 @@
+"""The nbgrader notebooks: generated from the answer key, free of it once released, graded like the .py files."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from seqlab.exercises import EXERCISES
+from seqlab.nbcheck import check_exercise, verdict
+from seqlab.nbextract import (TemplateCell, answer_sources, exercise_module, notebook_template, read_cells,
+                              strip_hidden_tests)
+from seqlab.seeds import ASSIGNMENT
+
+REPO = Path(__file__).resolve().parents[1]
+NB = f"{ASSIGNMENT}.ipynb"
+SOURCE = REPO / "solutions" / ASSIGNMENT / NB
+STUDENT = REPO / "exercises" / ASSIGNMENT / NB
+FORBIDDEN = ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", 'inputs = "official"', "Model answer", "Rubric")
+
+
+def cells_of(path: Path) -> list[dict]:
+    return read_cells(path)
+
+
+def meta(cell: dict) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def text(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def body_of(path: Path) -> str:
+    """A module's text after its docstring (the notebook shows the docstring as the exercise's introduction)."""
+    source = path.read_text()
+    docstring_end = ast.parse(source).body[0].end_lineno
+    return "\n".join(source.splitlines()[docstring_end:]).strip("\n") + "\n"
+
+
+def solution_lines() -> set[str]:
+    lines = set()
+    for name in EXERCISES:
+        inside = False
+        for line in (REPO / "solutions" / f"{name}.py").read_text().splitlines():
+            if "SOLUTION" in line and line.strip().startswith("###"):
+                inside = "BEGIN" in line
+            elif inside and len(line.strip()) > 20:
+                lines.add(line.strip())
+    return lines
+
+
+# --- generation and drift ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_committed_notebooks_are_what_the_answer_key_and_nbgrader_make():
+    pytest.importorskip("nbgrader")
+    from seqlab.notebooks import generate
+
+    assert generate(REPO, check_only=True) == [], "stale notebooks: run `python -m seqlab notebooks`"
+
+
+def test_assignment_folders_hold_only_the_notebook():
+    for folder in (SOURCE.parent, STUDENT.parent):
+        assert sorted(p.name for p in folder.iterdir() if p.name != ".ipynb_checkpoints") == [NB], folder
+
+
+def test_the_lesson_is_not_part_of_the_graded_assignment():
+    graded = {p.resolve() for p in (REPO / "solutions").glob("*/*.ipynb")}
+    assert not any(REPO / "lesson" in p.parents for p in graded)
+
+
+def test_student_notebook_holds_no_answer_key():
+    raw = STUDENT.read_text()
+    for marker in FORBIDDEN:
+        assert marker not in raw, marker
+    leaked = [line for line in solution_lines() if line in raw]
+    assert not leaked, leaked[:5]
+    answers = [c for c in cells_of(STUDENT) if meta(c).get("solution") and c["cell_type"] == "code"]
+    assert answers and all("raise NotImplementedError()" in text(c) for c in answers)
+    written = [c for c in cells_of(STUDENT) if meta(c).get("solution") and c["cell_type"] == "markdown"]
+    assert len(written) == 4 and all(text(c) == "YOUR ANSWER HERE" for c in written)
+
+
+@pytest.mark.parametrize("notebook, folder", [(SOURCE, "solutions"), (STUDENT, "exercises")])
+def test_an_exercises_cells_make_exactly_its_py_module(notebook, folder):
+    template = notebook_template(cells_of(notebook))
+    for name in EXERCISES:
+        assert exercise_module(name, template, {}) == body_of(REPO / folder / f"{name}.py"), name
+
+
+def test_points_and_locks():
+    cells = cells_of(SOURCE)
+    ids = [meta(c)["grade_id"] for c in cells if meta(c)]
+    assert len(ids) == len(set(ids)), "grade_ids must be unique"
+    assert all(c["id"] == meta(c)["grade_id"] for c in cells if meta(c)), "cell ids are the grade_ids (stable)"
+    tests = {meta(c)["grade_id"]: c for c in cells if meta(c).get("grade") and c["cell_type"] == "code"}
+    assert set(tests) == {f"{name}-tests" for name in EXERCISES}
+    for name, exercise in EXERCISES.items():
+        cell = tests[f"{name}-tests"]
+        assert meta(cell)["points"] == exercise.max_score == 25 and meta(cell)["locked"]
+        assert not meta(cell)["solution"]
+        assert f'check_exercise("{name}", "{NB}", inputs)' in text(cell)
+    assert sum(meta(c)["points"] for c in tests.values()) == 100
+    manual = [c for c in cells if meta(c).get("grade") and c["cell_type"] == "markdown"]
+    assert len(manual) == 4 and all(meta(c)["solution"] and meta(c)["points"] > 0 for c in manual)
+    for cell in cells:
+        if c_meta := meta(cell):
+            if not c_meta["solution"] and not c_meta["grade"]:
+                assert c_meta["locked"], c_meta["grade_id"]  # read-only code and questions
+
+
+def test_free_responses_carry_model_answer_and_rubric_inside_the_solution_region():
+    for cell in cells_of(SOURCE):
+        if meta(cell).get("grade") and cell["cell_type"] == "markdown":
+            lines = text(cell).splitlines()
+            assert lines[0] == "### BEGIN SOLUTION" and lines[-1] == "### END SOLUTION"
+            assert "Model answer" in text(cell) and "Rubric" in text(cell)
+    gru = next(text(c) for c in cells_of(SOURCE) if meta(c).get("grade_id") == "gru-answer")
+    assert "1920" in gru and "2560" in gru  # the parameter counts
+
+
+def test_hidden_tests_sit_in_every_test_cell_of_the_source_only():
+    for cell in cells_of(SOURCE):
+        if meta(cell).get("grade_id", "").endswith("-tests"):
+            assert "### BEGIN HIDDEN TESTS" in text(cell)
+            assert "HIDDEN" not in strip_hidden_tests(text(cell)) and "official" not in strip_hidden_tests(text(cell))
+
+
+def test_split_module_keeps_every_line_and_finds_each_marked_definition():
+    from seqlab.notebooks import split_module
+
+    source = ('"""Doc."""\n\nimport math\n\nimport numpy as np\n\n\n# a helper\ndef helper(x):\n    return x\n\n\n'
+              'def answer(x):\n    """Hint."""\n    ### BEGIN SOLUTION\n    return helper(x)\n    ### END SOLUTION\n')
+    docstring, chunks = split_module(source, "m.py")
+    assert docstring == "Doc."
+    assert [(a, n) for a, n, _ in chunks] == [(False, "provided"), (True, "answer")]
+    assert chunks[0][2] == "import math\n\nimport numpy as np\n\n\n# a helper\ndef helper(x):\n    return x"
+
+
+def test_autograde_takes_read_only_cells_from_the_template_and_ignores_added_cells():
+    template = [TemplateCell("ex-1-provided", False, "import numpy as np"),
+                TemplateCell("ex-2-f", True, "def f():\n    raise NotImplementedError()")]
+    submitted = [
+        {"cell_type": "code", "metadata": {}, "source": "print('added by the student')"},
+        {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "ex-1-provided", "solution": False}},
+         "source": "import numpy as np\nnp.sum = None"},
+        {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "ex-2-f", "solution": True}},
+         "source": ["def f():\n", "    return 1"]},
+    ]
+    assert exercise_module("ex", template, answer_sources(submitted)) == \
+        "import numpy as np\n\n\ndef f():\n    return 1\n"
+    assert exercise_module("ex", template, {}) == "import numpy as np\n\n\ndef f():\n    raise NotImplementedError()\n"
+
+
+# --- the test cell's score, as nbgrader reads it -------------------------------------------------------------------
+
+
+def exercise_dict(score: float, failed: int = 0) -> dict:
+    tests = [{"name": f"c{k}", "passed": k >= failed, "points": 0 if k < failed else 5, "max_points": 5,
+              "message": "" if k >= failed else f"wrong {k}"} for k in range(5)]
+    return {"score": score, "max_score": 25.0, "tests": tests}
+
+
+def test_verdict_full_partial_and_nothing():
+    assert verdict(exercise_dict(25)) is None
+    assert verdict(exercise_dict(15, failed=2)) == 15
+    with pytest.raises(AssertionError, match="wrong 0"):
+        verdict(exercise_dict(0, failed=5))
+
+
+def test_nbgrader_scores_the_outputs_seqlab_writes_into_a_test_cell():
+    pytest.importorskip("nbgrader")
+    from nbformat.v4 import new_code_cell
+    from nbgrader.utils import determine_grade
+
+    from seqlab.nbgrade import test_cell_outputs
+    from seqlab.report import ExerciseReport, Report, TestResult
+
+    for earned, expected in ((25, 25), (17, 17), (0, 0)):
+        tests = [TestResult("a", True, earned, earned, "")] if earned else []
+        if earned < 25:
+            tests.append(TestResult("b", False, 0, 25 - earned, "wrong values"))
+        report = Report({"gru": ExerciseReport("gru", earned, 25, tests)}, {"seed_kind": "official"})
+        cell = new_code_cell("pass", metadata={"nbgrader": {"grade": True, "grade_id": "gru-tests", "points": 25,
+                                                            "solution": False, "locked": True}})
+        cell.outputs = test_cell_outputs("gru", report)
+        assert determine_grade(cell)[0] == expected
+        assert not [o for o in cell.outputs if o.get("name") == "stderr"]
+        assert (expected == 0) == any(o.output_type == "error" for o in cell.outputs)
+
+
+@pytest.fixture()
+def saved(tmp_path, monkeypatch):
+    """Saves a variant of the student notebook in a temporary folder (the kernel's folder) and goes there."""
+    monkeypatch.chdir(tmp_path)
+    release = json.loads(STUDENT.read_text())
+    key = {meta(c)["grade_id"]: text(c) for c in cells_of(SOURCE) if meta(c).get("solution")}
+
+    def save(code: dict[str, str]) -> Path:
+        nb = json.loads(json.dumps(release))
+        for cell in nb["cells"]:
+            gid = meta(cell).get("grade_id")
+            if meta(cell).get("solution") and cell["cell_type"] == "code":
+                cell["source"] = code.get(gid, text(cell))
+        (tmp_path / NB).write_text(json.dumps(nb))
+        return tmp_path / NB
+
+    save.key = {g: s for g, s in key.items() if not g.endswith("-answer")}
+    return save
+
+
+@pytest.mark.slow
+def test_the_test_cell_passes_outputs_a_partial_score_or_raises(saved, capsys):
+    softmax = next(g for g in saved.key if g.startswith("attention-") and g.endswith("-softmax"))
+    saved(saved.key)
+    assert check_exercise("attention", NB) is None  # full marks: nothing raised, no number shown
+    saved({**saved.key, softmax: "def softmax(x, axis=-1):\n    e = np.exp(x)\n    return e / e.sum(axis, keepdims=True)"})
+    partial = check_exercise("attention", NB)
+    assert isinstance(partial, float) and 0 < partial < 25  # nbgrader's partial credit: the cell's value
+    saved({})
+    with pytest.raises(AssertionError, match="not implemented"):
+        check_exercise("attention", NB)
+    out = capsys.readouterr()
+    assert "attention" in out.out and out.err == ""  # stderr in a test cell would cost its points
+
+
+# --- configuration and release -------------------------------------------------------------------------------------
+
+
+def test_nbgrader_config_is_a_course_as_it_stands():
+    pytest.importorskip("nbgrader")
+    from seqlab.notebooks import course_config
+
+    config = course_config(REPO)
+    course = config.CourseDirectory
+    assert (course.source_directory, course.release_directory) == ("solutions", "exercises")
+    assert course.course_id and config.Exchange.root
+    assert "*.py" in course.ignore and set(course.include) == {"*.ipynb", "timestamp.txt"}
+    assert config.Execute.timeout > 0 and config.Execute.kernel_name == "python3"
+    steps = config.Autograde.autograde_preprocessors
+    assert "seqlab.nbgrade.GradeWithSeqlab" in steps and not any(re.search(r"Execute", s) for s in steps)
+    assert "seqlab.nbgrade.StripHiddenTests" in config.GenerateFeedback.preprocessors
+
+
+@pytest.mark.slow
+def test_student_release_has_the_notebook_and_no_answer(tmp_path):
+    from seqlab.release import build_release
+
+    out = build_release(tmp_path / "release")
+    notebook = out / "exercises" / ASSIGNMENT / NB
+    assert notebook.is_file()
+    for path in (out / "exercises").rglob("*"):  # the student's files (seqlab/ names the markers in its code)
+        if path.is_file():
+            content = path.read_text(errors="replace")
+            for marker in FORBIDDEN:
+                assert marker not in content, (path, marker)
+            assert not [line for line in solution_lines() if line in content], path
+    assert not (out / "solutions").exists() and not (out / "nbgrader_config.py").exists()
