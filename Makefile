@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DIR    ?= exercises
 
-.PHONY: grade test stubs release bench-quick bench lesson clean
+.PHONY: grade test stubs notebooks release bench-quick bench lesson clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: $(VENV)/.dev
 
 stubs: $(VENV)/.student
 	$(PY) -m seqlab stubs
+
+notebooks: $(VENV)/.dev
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m seqlab notebooks
 
 release: $(VENV)/.dev
 	$(PY) -m seqlab release release/seqlab-student --archive

@@ -35,9 +35,10 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.solution_directory = "solution"
-# The exchange copies notebooks only (timestamp.txt carries the submission time for late penalties); no step
-# copies a .py file (the assignment folders hold only notebooks, and tests/test_nbgrader_notebooks.py checks it).
-c.CourseDirectory.include = ["*.ipynb", "timestamp.txt"]
+# The exchange copies notebooks only, and the two files nbgrader's submit adds (timestamp.txt: the submission
+# time, for late penalties; submission_secret.txt: which feedback belongs to whom). No step copies a .py file
+# (the assignment folders hold only notebooks, and tests/test_nbgrader_notebooks.py checks it).
+c.CourseDirectory.include = ["*.ipynb", "timestamp.txt", "submission_secret.txt"]
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py"]
 
 # The exchange (release_assignment, fetch, submit, collect): inside the course by default; a shared folder that

@@ -136,9 +136,9 @@ def main(args) -> int:
             rows.append((student, *_scores(gb, args.assignment, student), seconds, len(expected)))
 
     width = max([len("student")] + [len(r[0]) for r in rows])
-    print(f"{'student':<{width}}  autograded  by hand (pending)  seconds")
+    print(f"{'student':<{width}}  autograded  to grade by hand  seconds")
     for student, auto, auto_max, manual, seconds, notebooks in rows:
-        print(f"{student:<{width}}  {auto:>5g} / {auto_max:<4g}  {manual:>14g}  {seconds:7.2f}"
+        print(f"{student:<{width}}  {auto:>5g} / {auto_max:<4g}  {manual:>16g}  {seconds:7.2f}"
               + (f" ({seconds / notebooks:.2f} per notebook)" if notebooks > 1 else ""))
     for failure in failures:
         print(f"ERROR {failure}", file=sys.stderr)

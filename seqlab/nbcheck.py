@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from seqlab.nbextract import exercise_module, notebook_template, read_cells
@@ -36,6 +37,7 @@ def verdict(exercise: dict) -> float | None:
 
     `exercise` is one entry of a report's ``to_dict()["exercises"]``.
     """
+    __tracebackhide__ = True  # IPython and pytest show the message, not this frame
     score, max_score = float(exercise["score"]), float(exercise["max_score"])
     if score >= max_score:
         return None
@@ -58,6 +60,7 @@ def _command(exercise: str, folder: str, report: str, inputs: str, timeout: floa
 
 def check_exercise(exercise: str, notebook: str, inputs: str = "public", timeout: float = 10.0) -> float | None:
     """Grades `exercise` from the saved `notebook` (a path relative to the kernel's folder); see the module doc."""
+    __tracebackhide__ = True
     path = Path(notebook)
     if not path.is_file():
         raise FileNotFoundError(f"{notebook} is not in {Path.cwd()}: the tests grade the notebook as saved "
@@ -67,13 +70,17 @@ def check_exercise(exercise: str, notebook: str, inputs: str = "public", timeout
         folder, report = Path(tmp) / "submission", Path(tmp) / "report.json"
         folder.mkdir()
         (folder / f"{exercise}.py").write_text(module, encoding="utf-8")
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")])))
+        path_entries = filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(path_entries))
         done = subprocess.run(_command(exercise, str(folder), str(report), inputs, timeout),
                               capture_output=True, text=True, env=env, cwd=tmp, stdin=subprocess.DEVNULL)
         if done.returncode != 0 or not report.is_file():
             raise RuntimeError(f"the grader could not run (exit code {done.returncode}):\n"
                                f"{(done.stdout + done.stderr)[-2000:]}")
         result = json.loads(report.read_text())["exercises"][exercise]
-    table = done.stdout.split("\nreport written to")[0]
-    print(f"{notebook}, {exercise}: graded the saved notebook's answer cells ({inputs} inputs)\n{table}")
+    # A rerun command would name the temporary folder: rerunning this cell is the way here.
+    table = "\n".join(line for line in done.stdout.split("\nreport written to")[0].splitlines()
+                      if not line.strip().startswith("rerun:"))
+    saved = time.strftime("%H:%M:%S", time.localtime(path.stat().st_mtime))
+    print(f"{exercise}: graded the answer cells of {notebook} as saved at {saved} ({inputs} inputs)\n{table}")
     return verdict(result)

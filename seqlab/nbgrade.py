@@ -55,7 +55,8 @@ class GradeWithSeqlab(NbGraderPreprocessor):
     """Scores the autograder test cells with seqlab's grader; never executes the notebook."""
 
     inputs = Enum(("official", "public"), "official",
-                  help="'official': each student's inputs from the course secret; 'public': the release's").tag(config=True)
+                  help="'official': each student's inputs from the course secret; 'public': the release's",
+                  ).tag(config=True)
     timeout = Float(10.0, help="wall-clock seconds each exercise may run").tag(config=True)
     secret_file = Unicode("", help="grading secret (default: $SEQLAB_SECRET_FILE or .seqlab/secret)").tag(config=True)
 
@@ -87,6 +88,12 @@ class GradeWithSeqlab(NbGraderPreprocessor):
         start = time.perf_counter()
         template, graded = self._template(info["db_url"], info["notebook"], info["assignment"])
         exercises = exercises_with_tests(graded, EXERCISES)
+        ours = {tests_id(exercise) for exercise in exercises}
+        foreign = sorted(name for name in graded - ours if name in {c.grade_id for c in template})
+        if foreign:  # code test cells nobody would run: they must not earn their points by default
+            raise ValueError(f"{info['notebook']} has autograder test cells that seqlab does not grade: "
+                             f"{', '.join(foreign)}. This course grades with seqlab instead of executing "
+                             f"notebooks (nbgrader_config.py); grade other assignments in a course of their own.")
         answers = answer_sources(nb.cells)
         source, oracle, limits = self._source(info["student"]), ReferenceOracle(), Limits(wall_seconds=self.timeout)
         reports = {}

@@ -97,7 +97,8 @@ def main(args) -> int:
                 question = source.get(cell.name.replace("-answer", "-question"), "")
                 print(f"== {notebook.name} / {cell.name} ({cell.max_score:g} points) ==")
                 print(f"Question:\n{_indent(question)}")
-                print(f"Model answer and rubric (instructor only):\n{_indent(_without_markers(source.get(cell.name, '')))}")
+                model = _without_markers(source.get(cell.name, ""))
+                print(f"Model answer and rubric (instructor only):\n{_indent(model)}")
                 for submission in gb.notebook_submissions(notebook.name, args.assignment):
                     student = submission.student.id
                     grade = gb.find_grade(cell.name, notebook.name, args.assignment, student)

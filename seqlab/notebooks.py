@@ -9,7 +9,8 @@ Per exercise, in teaching order, the instructor notebook holds:
     markdown   the module's docstring: the exercise's introduction
     code       read-only cells (locked): imports and provided helpers
     code       answer cells (solution): one per top-level function or class with a ### BEGIN/END SOLUTION region,
-               which nbgrader stubs exactly like ``seqlab stubs`` (``# YOUR CODE HERE`` / ``raise NotImplementedError()``)
+               which nbgrader stubs exactly like ``seqlab stubs`` does (``# YOUR CODE HERE``,
+               ``raise NotImplementedError()``)
     code       the autograder test cell (locked, the exercise's 25 points): ``seqlab.nbcheck.check_exercise``, with a
                hidden section (official inputs) that ``generate_assignment`` removes
     markdown   the free-response question (read-only), then the answer cell (graded by hand, its own points), whose

@@ -1,7 +1,8 @@
 """The nbgrader course end to end, headless, with real nbgrader, on a scratch copy of the course.
 
 generate_assignment -> release_assignment / fetch / submit / collect -> submissions written by this test ->
-seqlab nbgrade-autograde (and the stock `nbgrader autograde`) -> a manual score -> generate_feedback -> export.
+seqlab nbgrade-autograde (and the stock `nbgrader autograde`) -> a manual score -> generate_feedback ->
+release_feedback / fetch_feedback -> export.
 
 Every nbgrader command runs with PATH=/usr/bin:/bin (no venv on it): nbgrader_config.py must make alembic
 findable by itself. The repository's own gradebook.db is never touched.
@@ -61,7 +62,8 @@ def run(course: Path, *argv, cwd: Path | None = None, timeout: float = 300) -> s
 
 def nbgrader(course: Path, *argv, cwd: Path | None = None) -> subprocess.CompletedProcess:
     done = run(course, BIN / "nbgrader", *argv, cwd=cwd)
-    assert done.returncode == 0, f"nbgrader {' '.join(map(str, argv))} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+    command = " ".join(map(str, argv))
+    assert done.returncode == 0, f"nbgrader {command} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
     return done
 
 
@@ -115,23 +117,32 @@ def py_folder(tmp: Path, name: str, replace: dict[str, str]) -> Path:
     folder = tmp / name
     folder.mkdir()
     for exercise in EXERCISES:
-        (folder / f"{exercise}.py").write_text(replace.get(exercise) or (REPO / "solutions" / f"{exercise}.py").read_text())
+        default = (REPO / "solutions" / f"{exercise}.py").read_text()
+        (folder / f"{exercise}.py").write_text(replace.get(exercise) or default)
     return folder
 
 
-def fetch_and_submit(course: Path, home: Path) -> None:
-    """What a student's `nbgrader fetch_assignment` and `nbgrader submit` do (in this process: no CLI start-up)."""
+def student_exchange(course: Path, home: Path, *steps: str) -> None:
+    """What a student's `nbgrader fetch_assignment`, `submit`, `fetch_feedback` do (here: no CLI start-up)."""
+    from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
-    from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeSubmit
+    from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeFetchFeedback, ExchangeSubmit
     from traitlets.config import Config
 
     config = Config()
     config.CourseDirectory.update(course_id="seqlab", assignment_id=ASSIGNMENT, root=str(home))
     config.Exchange.update(root=str(course / "exchange"), assignment_dir=str(home))
-    coursedir = CourseDirectory(config=config)
-    ExchangeFetchAssignment(coursedir=coursedir, config=config).start()
+    coursedir, authenticator = CourseDirectory(config=config), Authenticator(config=config)
+    kinds = {"fetch_assignment": ExchangeFetchAssignment, "submit": ExchangeSubmit,
+             "fetch_feedback": ExchangeFetchFeedback}
+    for step in steps:
+        kinds[step](coursedir=coursedir, authenticator=authenticator, config=config).start()
+
+
+def fetch_and_submit(course: Path, home: Path) -> None:
+    student_exchange(course, home, "fetch_assignment")
     assert (home / ASSIGNMENT / NB).is_file()
-    ExchangeSubmit(coursedir=coursedir, config=config).start()
+    student_exchange(course, home, "submit")
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +162,8 @@ def course(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def graded(course: Path, tmp_path_factory) -> dict:
     """Runs the whole course once; the tests below read what it left."""
+    from nbgrader.utils import get_username
+
     repo_db = REPO / "gradebook.db"
     repo_db_before = repo_db.stat().st_mtime if repo_db.exists() else None
     timings = {}
@@ -164,7 +177,8 @@ def graded(course: Path, tmp_path_factory) -> dict:
     # The exchange, as documented: release, a student fetches and submits, collect.
     start = time.perf_counter()
     nbgrader(course, "release_assignment", ASSIGNMENT, "--force")
-    fetch_and_submit(course, tmp_path_factory.mktemp("student-home"))
+    home = tmp_path_factory.mktemp("student-home")
+    fetch_and_submit(course, home)
     nbgrader(course, "collect", ASSIGNMENT)
     timings["exchange"] = time.perf_counter() - start
 
@@ -207,6 +221,8 @@ def graded(course: Path, tmp_path_factory) -> dict:
     start = time.perf_counter()
     nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")
     timings["generate_feedback"] = time.perf_counter() - start
+    nbgrader(course, "release_feedback", ASSIGNMENT, "--student", get_username())  # the one who used the exchange
+    student_exchange(course, home, "fetch_feedback")
     nbgrader(course, "export")
 
     # The same code as .py files, graded by the kit directly: what each notebook must score.
@@ -240,7 +256,8 @@ def graded(course: Path, tmp_path_factory) -> dict:
             scores[sub.student.id] = {g.cell.name: g.score for nb in sub.notebooks for g in nb.grades}
     with open(course / "grades.csv", newline="") as handle:
         export = {row["student_id"]: row for row in csv.DictReader(handle)}
-    result = dict(course=course, autograde=autograde, stock=stock, manual_list=manual_list, manual_set=manual_set,
+    result = dict(course=course, home=home, autograde=autograde, stock=stock, manual_list=manual_list,
+                  manual_set=manual_set,
                   scores=scores, expected=expected, export=export, timings=timings,
                   repo_db_untouched=(repo_db.stat().st_mtime if repo_db.exists() else None) == repo_db_before)
     print(json.dumps({"timings": timings, "scores": {s: sum(v.values()) for s, v in scores.items()},
@@ -258,12 +275,14 @@ def test_generate_assignment_matches_the_committed_student_notebook(course, grad
     assert graded["repo_db_untouched"], "the test wrote into the repository's gradebook.db"
 
 
-def test_collect_brings_the_notebook_and_its_timestamp(course, graded):
+def test_the_exchange_round_trip(course, graded):
     from nbgrader.utils import get_username
 
     folder = course / "submitted" / get_username() / ASSIGNMENT
-    assert sorted(p.name for p in folder.iterdir()) == sorted([NB, "timestamp.txt"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([NB, "submission_secret.txt", "timestamp.txt"])
     assert sum(graded["scores"][get_username()].values()) == 0  # the release as fetched: stubs only
+    fetched = list((graded["home"] / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
+    assert len(fetched) == 1 and "graded by seqlab" in fetched[0].read_text()  # release_feedback, fetch_feedback
 
 
 def test_autograde_scores_equal_the_kits_scores_of_the_same_code(graded):

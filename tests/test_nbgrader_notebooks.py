@@ -219,8 +219,9 @@ def test_the_test_cell_passes_outputs_a_partial_score_or_raises(saved, capsys):
     softmax = next(g for g in saved.key if g.startswith("attention-") and g.endswith("-softmax"))
     saved(saved.key)
     assert check_exercise("attention", NB) is None  # full marks: nothing raised, no number shown
-    saved({**saved.key, softmax: "def softmax(x, axis=-1):\n    e = np.exp(x)\n    return e / e.sum(axis, keepdims=True)"})
-    partial = check_exercise("attention", NB)
+    naive = "def softmax(x, axis=-1):\n    e = np.exp(x)\n    return e / e.sum(axis, keepdims=True)"
+    saved({**saved.key, softmax: naive})
+    partial = check_exercise("attention", NB)  # the naive softmax's overflow warning stays in the grading child
     assert isinstance(partial, float) and 0 < partial < 25  # nbgrader's partial credit: the cell's value
     saved({})
     with pytest.raises(AssertionError, match="not implemented"):
@@ -240,7 +241,7 @@ def test_nbgrader_config_is_a_course_as_it_stands():
     course = config.CourseDirectory
     assert (course.source_directory, course.release_directory) == ("solutions", "exercises")
     assert course.course_id and config.Exchange.root
-    assert "*.py" in course.ignore and set(course.include) == {"*.ipynb", "timestamp.txt"}
+    assert "*.py" in course.ignore and set(course.include) == {"*.ipynb", "timestamp.txt", "submission_secret.txt"}
     assert config.Execute.timeout > 0 and config.Execute.kernel_name == "python3"
     steps = config.Autograde.autograde_preprocessors
     assert "seqlab.nbgrade.GradeWithSeqlab" in steps and not any(re.search(r"Execute", s) for s in steps)
@@ -261,3 +262,64 @@ def test_student_release_has_the_notebook_and_no_answer(tmp_path):
                 assert marker not in content, (path, marker)
             assert not [line for line in solution_lines() if line in content], path
     assert not (out / "solutions").exists() and not (out / "nbgrader_config.py").exists()
+
+
+# --- the autograde preprocessor, on a gradebook made here ---------------------------------------------------------
+
+
+def small_gradebook(tmp_path: Path) -> str:
+    """A gradebook with two notebooks: "nb" holds attention's cells as released (and its test cell with the hidden
+    part); "foreign" holds the same and a test cell of some other course, which seqlab cannot grade."""
+    from nbgrader.api import Gradebook
+    from seqlab.notebooks import ensure_bin_on_path
+
+    ensure_bin_on_path()  # creating a gradebook runs alembic
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    released = [c for c in cells_of(STUDENT) if meta(c).get("grade_id", "").startswith("attention-")]
+    foreign = {"cell_type": "code", "source": "assert f() == 1",
+               "metadata": {"nbgrader": {"grade_id": "other-test", "grade": True, "points": 5, "locked": True}}}
+    with Gradebook(url) as gb:
+        gb.add_assignment(ASSIGNMENT)
+        for notebook, cells in (("nb", released), ("foreign", released + [foreign])):
+            gb.add_notebook(notebook, ASSIGNMENT)
+            for cell in cells:
+                info = meta(cell)
+                if info.get("grade"):
+                    gb.add_grade_cell(info["grade_id"], notebook, ASSIGNMENT, max_score=info["points"],
+                                      cell_type=cell["cell_type"])
+                if info.get("solution"):
+                    gb.add_solution_cell(info["grade_id"], notebook, ASSIGNMENT)
+                source = text(cell)
+                if info["grade_id"] == "attention-tests":  # the gradebook keeps the hidden part
+                    source = next(text(c) for c in cells_of(SOURCE) if meta(c).get("grade_id") == "attention-tests")
+                gb.add_source_cell(info["grade_id"], notebook, ASSIGNMENT, cell_type=cell["cell_type"],
+                                   locked=bool(info.get("locked")), source=source, checksum="x")
+    return url
+
+
+@pytest.mark.slow
+def test_the_preprocessor_scores_test_cells_without_a_kernel_and_refuses_foreign_tests(tmp_path):
+    pytest.importorskip("nbgrader")
+    import nbformat
+    from nbgrader.utils import determine_grade
+
+    from seqlab.nbgrade import GradeWithSeqlab
+
+    url = small_gradebook(tmp_path)
+    released = [c for c in cells_of(STUDENT) if meta(c).get("grade_id", "").startswith("attention-")]
+    nb = nbformat.reads(json.dumps({**json.loads(STUDENT.read_text()), "cells": released}), as_version=4)
+    key = answer_sources(cells_of(SOURCE))
+    for cell in nb.cells:
+        if meta(cell).get("solution") and cell.cell_type == "code":
+            cell.source = key[meta(cell)["grade_id"]]
+        if meta(cell).get("grade_id") == "attention-tests":
+            cell.source = "### BEGIN HIDDEN TESTS\nsecret\n### END HIDDEN TESTS\nraise SystemExit  # never run"
+    resources = {"nbgrader": {"student": "s1", "assignment": ASSIGNMENT, "notebook": "nb", "db_url": url}}
+    GradeWithSeqlab(inputs="public").preprocess(nb, resources)
+    test = next(c for c in nb.cells if meta(c).get("grade_id") == "attention-tests")
+    assert determine_grade(test)[0] == 25 and "graded by seqlab" in test.outputs[0]["text"]
+    assert "HIDDEN" not in test.source and "secret" not in test.source
+
+    foreign = {"nbgrader": {**resources["nbgrader"], "notebook": "foreign"}}
+    with pytest.raises(ValueError, match="other-test"):  # rather than 5 points for a test nobody ran
+        GradeWithSeqlab(inputs="public").preprocess(nb, foreign)
