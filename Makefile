@@ -38,6 +38,9 @@ notebooks: $(VENV)/.dev
 release: $(VENV)/.dev
 	$(PY) -m seqlab release release/seqlab-student --archive
 
+lesson: $(VENV)/.dev
+	$(PY) -m lesson.run
+
 bench-quick: $(VENV)/.dev
 	$(PY) -m pytest benchmarks --bench-quick --benchmark-json=benchmarks/results/cpu-quick.json
 

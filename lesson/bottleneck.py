@@ -70,7 +70,7 @@ def token_accuracy(model, generator, n, examples):
     return (logits.argmax(-1) == target).float().mean().item()
 
 
-def run(seed, lengths=(4, 8, 16, 32), steps=300, hidden_size=64, B=64, lr=3e-3, examples=500, shown_length=16):
+def run(seed, lengths=(4, 8, 16, 32), steps=250, hidden_size=64, B=32, lr=5e-3, examples=500, shown_length=16):
     """Per-token accuracy at each length, with and without attention, on fresh sequences.
 
     Both models see the same batches (same seed). Returns a dict: lengths, accuracy per model (lists over lengths),

@@ -42,7 +42,7 @@ def final_loss(curve, last=20):
     return float(np.mean(curve["loss"][-last:]))
 
 
-def run(seed, lr=2.0, max_norm=1.0, steps=300, control_lr=0.5):
+def run(seed, lr=2.0, max_norm=1.0, steps=200, control_lr=0.5):
     """Unclipped and clipped runs at lr (explodes) and at control_lr (does not).
 
     Returns a dict: settings, the four curves, their final losses, the largest gradient norm of the unclipped

@@ -79,8 +79,8 @@ def train_and_test(kind, seed, d, steps, hidden_size, B, lr, examples, shuffle_l
         return (model(tokens).argmax(-1) == labels).float().mean().item()
 
 
-def run(seed, distances=(1, 5, 10, 20, 40), kinds=("rnn", "lstm", "attention"), steps=300, hidden_size=32,
-        B=64, lr=3e-3, examples=1000):
+def run(seed, distances=(1, 4, 8, 16, 32), kinds=("rnn", "lstm", "attention"), steps=300, hidden_size=32,
+        B=32, lr=3e-3, examples=1000):
     """Accuracy per model kind and distance, one model trained per (kind, distance).
 
     Returns a dict: distances, chance = 1/V, accuracy {kind: [per distance]}, and the accuracy of the attention

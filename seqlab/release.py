@@ -1,7 +1,7 @@
 """Builds what students receive: stubs, the grading tool and the public checks, and no answers.
 
-A release holds exercises/ (the generated stubs, and the student notebooks once generated), the seqlab
-package with ``public_data/`` (the public inputs, the expected outputs and each known mistake's outputs,
+A release holds exercises/ (the generated stubs and the student notebook), the lesson's measured results
+(lesson/output/, docs/lesson.md), the seqlab package with ``public_data/`` (the public inputs, the expected outputs and each known mistake's outputs,
 precomputed from reference/), README.md, Makefile and pyproject.toml. It never holds solutions/, reference/,
 tests/ (the mutant and hostile corpora) or the grading secret: ``tests/test_release.py`` checks that.
 """
@@ -20,6 +20,9 @@ from seqlab.seeds import PUBLIC
 from seqlab.stubs import generate
 
 TOP_LEVEL_FILES = ("README.md", "Makefile", "pyproject.toml", ".gitignore")
+# The lesson's measured results (figures, numbers) and its guide. The lesson's code itself needs reference/,
+# which holds exercise 1's answer (SimpleRNN.train_step clips with it), so it runs in the instructor's copy.
+LESSON_FILES = ("lesson/output", "docs/lesson.md")
 # Instructor material that must never ship, whatever else is added to the package later.
 NEVER = ("solutions", "reference", "tests", ".seqlab", "secret")
 
@@ -48,6 +51,13 @@ def build_release(out: Path, archive: bool = False) -> Path:
     shutil.copytree(REPO_ROOT / "exercises", out / "exercises", ignore=_ignore)
     shutil.copytree(REPO_ROOT / "seqlab", out / "seqlab", ignore=_ignore)
     export_public(out / "seqlab" / "public_data")
+    for name in LESSON_FILES:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, out / name, ignore=_ignore)
+        elif source.is_file():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, out / name)
     for name in TOP_LEVEL_FILES:
         if (REPO_ROOT / name).is_file():
             shutil.copy2(REPO_ROOT / name, out / name)

@@ -1,0 +1,68 @@
+"""Section 7: sequential versus parallel, timed with the benchmark suite's own code (benchmarks/lesson_grid.py).
+
+Work, with width d, batch B and length n (a multiply-add counts 2):
+
+    RNN        n steps of two (d, d) @ (d, B) products:      F_rnn = 4 n B d^2,  n steps one after the other
+    attention  softmax(X X^T / sqrt(d)) X, X of shape (B, n, d): F_att = 4 B n^2 d,  one big batched product
+
+F_att / F_rnn = n / d: attention does less arithmetic than the RNN for n < d and more for n > d. What the RNN
+loses is throughput: each of its n steps is a small product run after the previous one, so a processor with many
+parallel units (a GPU) sits mostly idle, while attention's large products keep it busy. On a CPU with one thread
+there is little parallelism to waste, so the arithmetic count decides: attention wins at short n and its advantage
+shrinks as n grows, with the crossover n* = d R_att / R_rnn (R = measured FLOP/s) a small multiple of d.
+"""
+
+import glob
+import os
+import warnings
+
+from benchmarks.crossover import speedups
+from benchmarks.lesson_grid import measured_crossover, predicted_crossover, run_small_grid
+from benchmarks.load import load_rows
+
+GPU_RESULTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "results")
+
+
+def swap_families(rows):
+    """The rows with "rnn" and "attention" exchanged: the negative control of the shrinking-advantage check."""
+    swap = {"rnn": "attention", "attention": "rnn"}
+    return [{**row, "family": swap.get(row["family"], row["family"])} for row in rows]
+
+
+def advantage_shrink(rows):
+    """s(n_max) / s(n_min), s = t_rnn / t_att of the fastest implementation of each family: < 1 when it shrinks."""
+    s = speedups(rows)
+    return s[max(s)] / s[min(s)]
+
+
+def gpu_results(pattern=os.path.join(GPU_RESULTS, "*gpu*.json")):
+    """Crossovers of committed GPU benchmark results, one entry per (device name, d); [] when none exist."""
+    rows = [r for r in load_rows(sorted(glob.glob(pattern))) if r["device"] != "cpu" and r["family"] != "peak"]
+    groups = {}
+    for row in rows:
+        groups.setdefault((row["device_name"], row["d"]), []).append(row)
+    return [{"device_name": name, "d": d, "rows": group,
+             "measured_crossover": measured_crossover(group), "predicted_crossover": predicted_crossover(group)}
+            for (name, d), group in sorted(groups.items())]
+
+
+def run(d=64, ns=(16, 64, 256), B=32, threads=1, repeats=5):
+    """The lesson grid on this CPU, and any committed GPU results.
+
+    Returns a dict: rows (one per implementation and n), speedups {n: t_rnn / t_att} of the fastest of each
+    family, measured and predicted crossovers (None when there is none in range), advantage_shrink and its
+    control on swapped families, the warnings the grid raised (e.g. about BLAS threads), and gpu results.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rows = run_small_grid(d=d, ns=ns, B=B, threads=threads, repeats=repeats)
+    return {
+        "d": d, "B": B, "threads": threads, "rows": rows,
+        "speedups": {str(n): s for n, s in speedups(rows).items()},
+        "measured_crossover": measured_crossover(rows),
+        "predicted_crossover": predicted_crossover(rows),
+        "advantage_shrink": advantage_shrink(rows),
+        "control_swapped_advantage_shrink": advantage_shrink(swap_families(rows)),
+        "warnings": [str(w.message) for w in caught],
+        "gpu": gpu_results(),
+    }
