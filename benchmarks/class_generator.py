@@ -36,11 +36,14 @@ MISTAKES = {
     "attention": ("S = S / math.sqrt(E.shape[-1])", "S = S / E.shape[-1]"),
 }
 SPIN = "\n\ndef _forever(*args, **kwargs):\n    while True:\n        pass\n"
-BLOCKING = (
-    "\n\ndef _forever(*args, **kwargs):\n    import time\n    time.sleep(3600)\n",
-    "\n\ndef _forever(*args, **kwargs):\n    import signal\n    signal.pause()\n",
-    "\n\ndef _forever(*args, **kwargs):\n    import threading\n    threading.Event().wait()\n",
-)
+BLOCKING = {
+    "sleep": "\n\ndef _forever(*args, **kwargs):\n    import time\n    time.sleep(3600)\n",
+    "pause": "\n\ndef _forever(*args, **kwargs):\n    import signal\n    signal.pause()\n",
+    "wait": "\n\ndef _forever(*args, **kwargs):\n    import threading\n    threading.Event().wait()\n",
+}
+# How the timeouts of a class run into the wall-clock limit, in turn: half burn a core until they are killed
+# (a busy loop; hostile cases that ignore signals or flood stdout), half wait (sleep, pause, an event).
+TIMEOUTS = ("spin", "sleep", "ignore_signals_spin", "pause", "stdout_flood", "wait")
 # What each exercise's API is, to point it at _forever.
 ENTRY = {
     "gradient_clipping": "clip_grad_norm = clip_grad_value = _forever\n",
@@ -134,7 +137,7 @@ def _broken(kind: str, name: str, folder: Path) -> None:
     elif kind == "exit_at_import":
         path.write_text("import sys\nsys.exit(3)\n" + source)
     elif kind == "missing_import":
-        path.write_text("import torch  # not available to the exercises\n" + source)
+        path.write_text("from my_helpers import *  # a helper module the student did not submit\n" + source)
     else:
         raise ValueError(kind)
 
@@ -160,7 +163,7 @@ def generate_class(dest: Path, n: int = 200, *, out: Path, active_protections=()
     safe = [c for c in cases.values() if not missing_needs(c, active_protections)]
     hostile = [c for c in safe if not c["timeout"]]
     hostile_timeouts = [c for c in safe if c["timeout"]]
-    described = {}
+    described, timeouts = {}, 0
     for i, kind in enumerate(plan(n)):
         student = f"s{i:03d}"
         folder = dest / student
@@ -183,18 +186,19 @@ def generate_class(dest: Path, n: int = 200, *, out: Path, active_protections=()
                 path.unlink()
             materialize(case, folder, out=out, student=student, token=new_token())
             detail = case["name"]
-        elif kind == "timeout":
-            choice = rng.randrange(2 + len(hostile_timeouts))
-            if choice < len(hostile_timeouts):
-                case = hostile_timeouts[choice]
+        elif kind == "timeout":  # half of them burn a core until killed, half wait
+            variant = TIMEOUTS[timeouts % len(TIMEOUTS)]
+            timeouts += 1
+            case = cases.get(variant)
+            if case is not None and case in hostile_timeouts:
                 for path in folder.iterdir():
                     path.unlink()
                 materialize(case, folder, out=out, student=student, token=new_token())
                 detail = case["name"]
             else:
-                body = SPIN if i % 2 else BLOCKING[i % len(BLOCKING)]
+                body = BLOCKING.get(variant, SPIN)  # a hostile case missing here: a plain busy loop
                 (folder / f"{name}.py").write_text(_key(name) + body + ENTRY[name])
-                detail = f"{name}:{'spin' if i % 2 else 'block'}"
+                detail = f"{name}:{variant if variant in BLOCKING else 'spin'}"
         else:
             detail = ""
         described[student] = f"{kind}:{detail}" if kind != "correct" else kind
@@ -240,8 +244,9 @@ def to_notebook(modules: dict[str, str | None], release: Path | None = None) -> 
     return json.dumps(document, indent=1)
 
 
-def class_as_notebooks(modules_root: Path, dest: Path, assignment: str = ASSIGNMENT) -> None:
-    """dest/<student>/<assignment>/<assignment>.ipynb (nbgrader's submitted/ layout) for every module folder."""
+def class_as_notebooks(modules_root: Path, dest: Path, assignment: str = ASSIGNMENT, release: Path | None = None) -> None:
+    """dest/<student>/<assignment>/<assignment>.ipynb (nbgrader's submitted/ layout) for every module folder;
+    `release`: the released notebook to fill (default: exercises/<assignment>/)."""
     for folder in sorted(p for p in modules_root.iterdir() if p.is_dir()):
         modules = {}
         for name in EXERCISE_NAMES:
@@ -249,4 +254,4 @@ def class_as_notebooks(modules_root: Path, dest: Path, assignment: str = ASSIGNM
             modules[name] = path.read_text() if path.is_file() and not path.is_symlink() else None
         target = dest / folder.name / assignment
         target.mkdir(parents=True)
-        (target / f"{assignment}.ipynb").write_text(to_notebook(modules))
+        (target / f"{assignment}.ipynb").write_text(to_notebook(modules, release))

@@ -45,7 +45,8 @@ MAX_FILE_BYTES = 1 << 20  # one exercise module (or notebook); anything larger i
 MANIFEST = "class.json"
 CSV_NAME = "grades.csv"
 # Modules that do not change a score: editing them must not invalidate every cached grade.
-NOT_GRADING = {"cli.py", "__main__.py", "overrides.py", "gradescope.py", "release.py", "stubs.py"}
+NOT_GRADING = {"cli.py", "__main__.py", "overrides.py", "gradescope.py", "release.py", "stubs.py", "notebooks.py",
+               "nbcheck.py", "nbgrade.py"}
 
 
 class ClassGradingError(RuntimeError):
@@ -256,6 +257,24 @@ def grade_job(job: Job) -> dict:
     return report
 
 
+def apply_problems(report: dict, problems: dict[str, str], staging: Path, shown: Path, keep_rerun: bool = True) -> None:
+    """Scores the exercises that could not be staged 0 with the reason, and names the submission, not the private
+    copy, in every message (a report dict, Report.to_dict() layout, changed in place)."""
+    for name, why in problems.items():  # refused or unreadable: say why, not "missing file"
+        if name in report["exercises"]:
+            for test in report["exercises"][name]["tests"]:
+                test.update(passed=False, points=0, message=why)
+            report["exercises"][name]["score"] = 0
+    for exercise in report["exercises"].values():
+        for test in exercise["tests"]:
+            for field_name, value in test.items():
+                if isinstance(value, str):
+                    test[field_name] = value.replace(str(staging), str(shown))
+            if not keep_rerun:
+                test["rerun"] = ""
+    report["total"] = sum(e["score"] for e in report["exercises"].values())
+
+
 def _grade(job: Job) -> dict:
     from seqlab.grader import grade
     from seqlab.sandbox import Limits
@@ -268,16 +287,7 @@ def _grade(job: Job) -> dict:
         staging = Path(tmp)
         problems = stage(sub, files, staging, _ORACLE.root, job.assignment)
         report = grade(staging, _ORACLE, job.source, Limits(wall_seconds=job.wall_seconds)).to_dict()
-    for name, why in problems.items():  # refused or unreadable: say why, not "missing file"
-        for test in report["exercises"][name]["tests"]:
-            test.update(passed=False, points=0, message=why)
-        report["exercises"][name]["score"] = 0
-    for exercise in report["exercises"].values():
-        for test in exercise["tests"]:  # the private copy's path means nothing to the reader
-            for field_name, value in test.items():
-                if isinstance(value, str):
-                    test[field_name] = value.replace(str(staging), str(sub.path))
-    report["total"] = sum(e["score"] for e in report["exercises"].values())
+    apply_problems(report, problems, staging, sub.path, keep_rerun=sub.kind == "modules")
     report["meta"].update(student=sub.student, submission=str(sub.path), submission_kind=sub.kind,
                           submission_hash=sub_hash, grader_hash=job.grader_hash, cache_key=key,
                           graded_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
@@ -402,17 +412,22 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _progress(total: int, initial: int, enabled: bool):
+    """tqdm's bar on stderr (students graded so far, rate, time left), or nothing."""
     try:
         from tqdm import tqdm
     except ImportError:  # tqdm is an instructor extra; without it, no bar
-        tqdm = None
-    if tqdm is None or not enabled:
-        class _Silent:
-            def update(self, n=1): pass
-            def set_postfix_str(self, s): pass
-            def close(self): pass
-        return _Silent()
+        return _NoBar()
+    if not enabled:
+        return _NoBar()
     return tqdm(total=total, initial=initial, unit="student", desc="class-grade", file=sys.stderr,
                 dynamic_ncols=True, smoothing=0.1)
 
@@ -433,13 +448,13 @@ def grade_class(submissions: Path, out: Path, *, workers: int | None = None, for
                 progress: bool = True, root: Path | None = None) -> ClassResult:
     """Grades every submission under `submissions` into `out` (see the module docstring)."""
     from seqlab.oracle import REPO_ROOT, reference_available
-    from seqlab.sandbox import _require_if_asked, active_protections
+    from seqlab.sandbox import require_boundary, active_protections
 
     start = time.perf_counter()
     root = Path(root or REPO_ROOT)
     if not reference_available(root):
         raise ClassGradingError(f"class grading needs the instructor's repository (no reference/ in {root})")
-    _require_if_asked()  # SEQLAB_SANDBOX=required without the boundary: stop before grading anyone
+    require_boundary()  # SEQLAB_SANDBOX=required without the boundary: stop before grading anyone
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     with _Lock(out):
@@ -478,26 +493,27 @@ def grade_class(submissions: Path, out: Path, *, workers: int | None = None, for
         return result
 
 
-def _run(jobs: list[Job], workers: int, root: Path, result: ClassResult, bar) -> None:
+def _run(jobs: list[Job], workers: int, root: Path, result: ClassResult, bar, target=None) -> None:
     """Grades the jobs `workers` at a time. A worker that dies takes the pool down with it: the jobs it was
     running (their start marker is still there) are retried alone, so a death is pinned on the submission
     that caused it; the jobs merely queued behind it go to a fresh pool."""
     if not jobs:
         return
+    target = target or grade_job  # a picklable function of one Job (tests put a failing one here)
     if workers == 1 or len(jobs) == 1:  # no pool to start: grade here
         _worker_init(str(root))
         for job in jobs:
-            _record(job, lambda j=job: grade_job(j), result, bar)
+            _record(job, lambda j=job: target(j), result, bar)
         return
     pending = jobs
     while pending:
-        lost = _pool_pass(pending, min(workers, len(pending)), root, result, bar)
+        lost = _pool_pass(pending, min(workers, len(pending)), root, result, bar, target)
         suspects = [job for job in lost if _marker(job).exists()] or lost
         for job in lost:
             _marker(job).unlink(missing_ok=True)
         pending = [job for job in lost if job not in suspects]
         for job in suspects:
-            if _pool_pass([job], 1, root, result, bar):
+            if _pool_pass([job], 1, root, result, bar, target):
                 _marker(job).unlink(missing_ok=True)
                 result.failed[job.submission.student] = (
                     "the grading process died while grading this submission alone; nothing was written for it")
@@ -508,13 +524,13 @@ def _marker(job: Job) -> Path:
     return job.out / ".running" / job.submission.student
 
 
-def _pool_pass(jobs: list[Job], workers: int, root: Path, result: ClassResult, bar) -> list[Job]:
+def _pool_pass(jobs: list[Job], workers: int, root: Path, result: ClassResult, bar, target) -> list[Job]:
     """One pool over `jobs`; returns the jobs lost to a dead worker (BrokenProcessPool)."""
     lost = []
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
                              initargs=(str(root),)) as pool:
-        futures = {pool.submit(grade_job, job): job for job in jobs}
+        futures = {pool.submit(target, job): job for job in jobs}
         try:
             for future in as_completed(futures):
                 job = futures[future]

@@ -67,11 +67,16 @@ def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource,
     else:
         cases = build_cases(exercise, source, only_check)
     module_file = folder / exercise.file_name
-    if module_file.is_file():
+    if module_file.is_symlink():
+        problem = f"{exercise.file_name} is a symbolic link; submit the file itself"
+    elif not module_file.is_file():
+        problem = missing_file_message(folder, exercise)
+    else:
+        problem = None
+    if problem is None:
         outcomes = run_exercise(module_file, cases, limits).outcomes
     else:
-        missing = Outcome(error=("missing_file", missing_file_message(folder, exercise)))
-        outcomes = {case.check.name: missing for case in cases}
+        outcomes = {case.check.name: Outcome(error=("missing_file", problem)) for case in cases}
     # Only now, with the child gone, is anything about the right answer computed.
     verdicts, candidates = {}, {}
     for case in cases:

@@ -10,8 +10,9 @@ before use. Whatever the child does, this function returns an ``ExerciseRun``.
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import signal
+import stat
 import sys
 import tempfile
 import zipfile
@@ -94,11 +95,21 @@ def _outcome(results: Path, k: int) -> Outcome | None:
     return Outcome(arrays, floats, bad_types)
 
 
+def copy_submission_file(source: Path, target: Path) -> None:
+    """Copies a submitted file, refusing anything but a regular file: a symbolic link named gru.py that
+    points at solutions/gru.py must not be graded as the student's work."""
+    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"{source.name} is not a regular file")
+        target.write_bytes(handle.read())
+
+
 def run_exercise(module_file: Path, cases: list[Case], limits: Limits) -> ExerciseRun:
     """Runs every case of one exercise in one child; each case gets an Outcome."""
     with tempfile.TemporaryDirectory(prefix="seqlab-") as tmp:
         work = Path(tmp)
-        shutil.copyfile(module_file, work / module_file.name)
+        copy_submission_file(module_file, work / module_file.name)
         request = {"module_file": module_file.name, "checks": [case.request for case in cases]}
         (work / "request.json").write_text(json.dumps(request))
         np.savez(work / "request.npz", **{f"{case.check.name}::{key}": value

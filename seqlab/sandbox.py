@@ -177,7 +177,7 @@ def missing_protections() -> tuple[str, ...]:
     return tuple(name for name in BOUNDARY if name not in active_protections())
 
 
-def _require_if_asked() -> None:
+def require_boundary() -> None:
     missing = missing_protections()
     if missing and _mode() == "required":
         raise SandboxUnavailable(
@@ -639,7 +639,7 @@ def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdi
     are simply not mounted (or covered, when inside something the child sees). When this returns, no process
     the child started remains and `workdir` holds only plain files and folders owned by the grading user.
     """
-    _require_if_asked()
+    require_boundary()
     plan = _plan()
     workdir = Path(os.path.realpath(workdir))
     if not workdir.is_dir():

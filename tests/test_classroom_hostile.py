@@ -250,7 +250,10 @@ deadline = time.monotonic() + 2.0  # a daemon that outlives the grader gets 2 s 
 while lingering() and time.monotonic() < deadline:
     time.sleep(0.1)
 path = os.path.join(folder, "naive_result.json")
-result = json.load(open(path)) if os.path.exists(path) else None
+try:
+    result = json.load(open(path)) if os.path.exists(path) else None
+except ValueError:  # the naive grader died while writing it
+    result = "unreadable"
 left = sorted(lingering())
 for pid in left:
     try:
@@ -266,9 +269,12 @@ print("SUPERVISOR " + json.dumps({"returncode": proc.returncode, "hung": hung, "
 # pid 1 of the naive run's pid namespace: starts the supervisor and says whether it was killed.
 INIT = '''
 import subprocess, sys
-done = subprocess.run([sys.executable, "-c", sys.argv[1], *sys.argv[2:]], stdout=subprocess.PIPE)
+done = subprocess.run([sys.executable, "-c", sys.argv[1], *sys.argv[2:]], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 lines = [l for l in done.stdout.decode(errors="replace").splitlines() if l.startswith("SUPERVISOR ")]
-print(lines[-1] if lines and done.returncode == 0 else f"KILLED {done.returncode}")
+if lines and done.returncode == 0:
+    print(lines[-1])
+else:
+    print(f"KILLED {done.returncode} " + done.stderr.decode(errors="replace")[-300:].replace(chr(10), " | "))
 '''
 
 
@@ -278,6 +284,8 @@ def _containment() -> list[str] | None:
     if not unshare:
         return None
     argv = [unshare, "--pid", "--fork", "--mount-proc", "--kill-child"]
+    if os.geteuid() != 0:  # an unprivileged user needs a user namespace to own the pid namespace
+        argv[1:1] = ["--user", "--map-root-user"]
     try:
         ok = subprocess.run([*argv, "true"], capture_output=True, timeout=10).returncode == 0
     except (OSError, subprocess.SubprocessError):
@@ -294,15 +302,17 @@ def naive_outcomes(case, folder: Path, token: str, contain: list[str] | None) ->
             token, str(seconds)]
     done = subprocess.run((contain or []) + argv, cwd=REPO, capture_output=True, timeout=60)
     line = done.stdout.decode(errors="replace").strip().splitlines()[-1] if done.stdout.strip() else ""
-    if line.startswith("KILLED"):
+    if line.startswith("KILLED -"):  # by a signal
         return {"killed_supervisor"}, line
+    if line.startswith("KILLED"):
+        return {"supervisor_failed"}, line
     facts = json.loads(line.removeprefix("SUPERVISOR "))
     outcomes = set()
     if facts["result"] == {case["exercise"]: 25} or (case["naive_mode"] == "pytest" and facts["returncode"] == 0):
         outcomes.add("full_marks")
     if facts["hung"]:
         outcomes.add("hung")
-    elif facts["returncode"] != 0 and facts["result"] is None:
+    elif facts["returncode"] != 0 and facts["result"] in (None, "unreadable"):
         outcomes.add("crashed")
     if facts["left"]:
         outcomes.add("left_process")

@@ -66,3 +66,12 @@ def test_official_grading_is_deterministic_and_differs_from_public_inputs(repo, 
         reports.append(json.loads(out.read_text()))
     assert reports[0]["total"] == reports[1]["total"] == 100
     assert reports[0]["meta"]["seed_kind"] == "official" and reports[0]["meta"]["student"] == "ada"
+
+
+def test_a_symbolic_link_to_the_answer_key_is_not_graded(repo, tmp_path):
+    for name in ("gradient_clipping", "bidirectional_rnn", "attention"):
+        shutil.copy(repo / "exercises" / f"{name}.py", tmp_path / f"{name}.py")
+    (tmp_path / "gru.py").symlink_to(repo / "solutions" / "gru.py")
+    result = run(repo, "grade", str(tmp_path), "--only", "gru")
+    assert "gru.py is a symbolic link" in result.stdout
+    assert "0 / 25" in result.stdout

@@ -1,0 +1,204 @@
+"""Class grading, timed: one submission, a generated class of 200 (benchmarks/class_generator.py) and, for
+comparison, nbgrader's autograde of the same 200 as notebooks (this course's nbgrader configuration).
+
+Opt-in, because it takes minutes and its results are not of the RNN/attention families that benchmarks.report
+reads: it runs when this file is named on the command line, or with SEQLAB_BENCH_CLASS=1:
+
+    .venv/bin/python -m pytest benchmarks/test_class_grading.py --benchmark-json=benchmarks/results/class-grading.json
+
+Each step is the command an instructor types (a fresh process, official inputs), timed once (pedantic, one
+round; the single submission: three rounds). --bench-tiny grades 20 students; --bench-tiny and --bench-quick skip
+nbgrader unless SEQLAB_BENCH_NBGRADER=1. Every result's extra_info holds the machine's cores, the active sandbox protections and what the
+class was made of; the CSV and nbgrader's gradebook are checked to agree student by student.
+"""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.class_generator import class_as_notebooks, generate_class
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = "rnn_to_attention"
+STUDENTS = {"full": 200, "quick": 200, "tiny": 20}
+
+
+def _selected(config) -> bool:
+    return os.environ.get("SEQLAB_BENCH_CLASS") == "1" or any("test_class_grading" in str(a) for a in config.args)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def opt_in(pytestconfig):
+    if not _selected(pytestconfig):
+        pytest.skip("class-grading benchmarks are opt-in: name benchmarks/test_class_grading.py or set SEQLAB_BENCH_CLASS=1")
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@pytest.fixture(scope="module")
+def course(bench_run):
+    from seqlab.sandbox import active_protections
+
+    # Not pytest's tmp_path: a concurrent pytest session may rotate its base folder away during a long run.
+    root = Path(tempfile.mkdtemp(prefix="seqlab-class-bench-"))
+    secret = root / "secret"
+    secret.write_text("b" * 64)
+    n = STUDENTS[bench_run["mode"]]
+    kinds = generate_class(root / "submissions", n, out=root / "out", active_protections=active_protections())
+    env = dict(os.environ, SEQLAB_SECRET_FILE=str(secret))
+    yield {"root": root, "secret": secret, "kinds": kinds, "n": n, "env": env, "mode": bench_run["mode"],
+           "protections": list(active_protections())}
+    if os.environ.get("SEQLAB_BENCH_KEEP") != "1":
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _seqlab(course, *args) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "seqlab", *map(str, args)], cwd=ROOT, env=course["env"],
+                          capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stdout + done.stderr  # 1: some student could not be graded
+    return done
+
+
+def _info(benchmark, course, **more) -> None:
+    benchmark.extra_info.update({"family": "class_grading", "cores": _cores(), "protections": course["protections"],
+                                 "python": sys.version.split()[0], **more})
+
+
+class Usage:
+    """CPU seconds of the timed commands and everything they started (RUSAGE_CHILDREN), and the machine's load
+    average around them: on a shared machine the wall time depends on what else runs."""
+
+    def __enter__(self):
+        self.cpu, self.load = self._cpu(), os.getloadavg()[0]
+        return self
+
+    def __exit__(self, *exc):
+        self.cpu, self.load = self._cpu() - self.cpu, (self.load, os.getloadavg()[0])
+
+    @staticmethod
+    def _cpu() -> float:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    def info(self) -> dict:
+        return {"cpu_seconds": round(self.cpu, 1), "load_average_before_after": [round(x, 2) for x in self.load]}
+
+
+def test_class_grade_one_submission(benchmark, course):
+    """`seqlab class-grade` of one correct submission, from a fresh process: what an instructor waits for."""
+    one = course["root"] / "one"
+    student = next(s for s, kind in course["kinds"].items() if kind == "correct")
+    shutil.copytree(course["root"] / "submissions" / student, one / student)
+    out = course["root"] / "one_out"
+    with Usage() as usage:
+        benchmark.pedantic(lambda: _seqlab(course, "class-grade", one, "--out", out, "--force", "--official",
+                                           "--no-progress"), rounds=3, iterations=1, warmup_rounds=1)
+    report = json.loads((out / "reports" / f"{student}.json").read_text())
+    assert report["total"] == 100
+    _info(benchmark, course, students=1, limit_seconds=3.0, **usage.info())
+
+
+def _timeouts(out: Path) -> dict[str, list[str]]:
+    found = {}
+    for path in sorted((out / "reports").glob("*.json")):
+        report = json.loads(path.read_text())
+        hit = [name for name, e in report["exercises"].items() if any("timed out" in t["message"] for t in e["tests"])]
+        if hit:
+            found[path.stem] = hit
+    return found
+
+
+@pytest.mark.timeout(1800)  # pyproject's 300 s (pytest-timeout) is for tests, not this
+@pytest.mark.parametrize("workers", ["default", "two_per_core"])
+def test_class_grade_generated_class(benchmark, course, workers):
+    """`seqlab class-grade` of the whole generated class: with the default workers (one per core), and with two
+    per core (a worker waits for its student's slowest exercise; a second student keeps the core busy)."""
+    out = course["root"] / ("out" if workers == "default" else f"out_{workers}")
+    option = [] if workers == "default" else ["--workers", 2 * _cores()]
+    start = time.perf_counter()
+    with Usage() as usage:
+        done = benchmark.pedantic(lambda: _seqlab(course, "class-grade", course["root"] / "submissions", "--out",
+                                                  out, "--force", "--official", "--no-progress", *option),
+                                  rounds=1, iterations=1)
+    elapsed = time.perf_counter() - start
+    with open(out / "grades.csv", newline="") as handle:
+        table = {row["student"]: row for row in csv.DictReader(handle)}
+    assert len(table) == course["n"]
+    kinds = course["kinds"]
+    assert all(table[s]["total"] == "100" for s, kind in kinds.items() if kind == "correct")
+    assert all(float(table[s]["total"]) < 100 for s, kind in kinds.items() if kind != "correct")
+    timeouts = _timeouts(out)
+    assert len(timeouts) >= course["n"] // 10, f"only {len(timeouts)} students hit the wall-clock limit"
+    mix = {}
+    for kind in kinds.values():
+        mix[kind.split(":")[0]] = mix.get(kind.split(":")[0], 0) + 1
+    _info(benchmark, course, students=course["n"], limit_seconds=180.0, elapsed=round(elapsed, 1), mix=mix,
+          workers=_cores() if workers == "default" else 2 * _cores(),
+          hit_wall_clock_limit=len(timeouts), summary=done.stdout.splitlines()[0], **usage.info())
+
+
+def _nbgrader_course(course) -> Path:
+    """A scratch nbgrader course (this repository's nbgrader_config.py) with the class as submitted notebooks."""
+    top = course["root"] / "nbgrader"
+    top.mkdir()
+    shutil.copyfile(ROOT / "nbgrader_config.py", top / "nbgrader_config.py")
+    source = top / "solutions" / ASSIGNMENT
+    source.mkdir(parents=True)
+    shutil.copyfile(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", source / f"{ASSIGNMENT}.ipynb")
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"], cwd=top,
+                   env=course["nbenv"], check=True, capture_output=True)
+    class_as_notebooks(course["root"] / "submissions", top / "submitted", ASSIGNMENT,
+                       release=top / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    return top
+
+
+@pytest.mark.timeout(3600)
+def test_nbgrader_autograde_same_class(benchmark, course):
+    """`nbgrader autograde` of the same class as notebooks: serial, one notebook after the other."""
+    if course["mode"] != "full" and os.environ.get("SEQLAB_BENCH_NBGRADER") != "1":
+        pytest.skip(f"nbgrader's autograde of the class runs in the full mode (or with SEQLAB_BENCH_NBGRADER=1); "
+                    f"this is {course['mode']}")
+    pytest.importorskip("nbgrader")
+    pytest.importorskip("seqlab.nbgrade")
+    if not (ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file():
+        pytest.skip("the instructor notebook (solutions/rnn_to_attention/) has not been generated")
+    bin_dir = os.path.dirname(sys.executable)
+    course["nbenv"] = dict(course["env"], PYTHONPATH=str(ROOT), PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
+    top = _nbgrader_course(course)
+    start = time.perf_counter()
+    with Usage() as usage:
+        done = benchmark.pedantic(lambda: subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT],
+                                                         cwd=top, env=course["nbenv"], capture_output=True, text=True),
+                                  rounds=1, iterations=1)
+    elapsed = time.perf_counter() - start
+    (top / "autograde.log").write_text(done.stdout + done.stderr)
+    assert done.returncode == 0, done.stderr[-3000:]
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{top / 'gradebook.db'}") as gradebook:
+        scores = {s: gradebook.find_submission(ASSIGNMENT, s).score for s in course["kinds"]}
+    agree = None
+    csv_path = course["root"] / "out" / "grades.csv"
+    if csv_path.is_file():  # the class-grade run of the same class, official inputs both
+        with open(csv_path, newline="") as handle:
+            seqlab_totals = {row["student"]: float(row["total"]) for row in csv.DictReader(handle)}
+        differ = {s: (scores[s], seqlab_totals.get(s)) for s in scores if scores[s] != seqlab_totals.get(s)}
+        agree = len(scores) - len(differ)
+        assert not differ, f"nbgrader and class-grade disagree on {len(differ)} students: {dict(list(differ.items())[:5])}"
+    _info(benchmark, course, students=course["n"], elapsed=round(elapsed, 1), agree_with_class_grade=agree,
+          **usage.info())
