@@ -76,7 +76,9 @@ def test_cuda_cases_skip_cleanly_without_a_gpu(tiny_run):
         return
     assert not cuda_benchmarks
     assert reason.startswith("cuda: no GPU")
-    skipped = [line for line in stdout.splitlines() if line.startswith("SKIPPED")]
+    # The RNN/attention/peak suite skips only its cuda cases (the class-grading benchmark is opt-in apart).
+    suite = ("test_rnn.py", "test_attention.py", "test_peak.py")
+    skipped = [line for line in stdout.splitlines() if line.startswith("SKIPPED") and any(f in line for f in suite)]
     assert skipped and all(reason in line for line in skipped), stdout[-3000:]
 
 
