@@ -30,7 +30,7 @@ def _index(shape: tuple[int, ...], flat: int) -> str:
     return "[" + ", ".join(str(int(i)) for i in np.unravel_index(flat, shape)) + "]" if shape else ""
 
 
-def _mismatch(key: str, got: np.ndarray, expected: np.ndarray, close: np.ndarray) -> str:
+def _mismatch(key: str, got: np.ndarray, expected: np.ndarray, close: np.ndarray, tol: Tolerance) -> str:
     """The first wrong entry, expected versus got, and the largest relative error."""
     first = int(np.flatnonzero(~close.ravel())[0])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -39,10 +39,11 @@ def _mismatch(key: str, got: np.ndarray, expected: np.ndarray, close: np.ndarray
     shape = expected.shape
     return (f"{key}{_index(shape, first)}: expected {_fmt(expected.ravel()[first])}, got "
             f"{_fmt(got.ravel()[first])} ({int((~close).sum())} of {close.size} entries differ; largest "
-            f"relative error {rel.ravel()[worst]:.2g} at {key}{_index(shape, worst)})")
+            f"relative error {rel.ravel()[worst]:.2g} at {key}{_index(shape, worst)}; {tol.label} tolerance: "
+            f"rtol {tol.rtol:g}, atol {tol.atol:g})")
 
 
-def _judge_array(key: str, got, expected: np.ndarray, tol: Tolerance, original_inputs) -> str | None:
+def _judge_array(key: str, got, expected: np.ndarray, tol: Tolerance) -> str | None:
     if key.startswith("input:"):
         name = key.split(":", 1)[1]
         if not (isinstance(got, np.ndarray) and got.shape == expected.shape and np.array_equal(got, expected, equal_nan=True)):
@@ -63,7 +64,7 @@ def _judge_array(key: str, got, expected: np.ndarray, tol: Tolerance, original_i
                 f"{_fmt(expected.ravel()[first])} is expected ({int(bad.sum())} non-finite entries)")
     close = tol.close(got.astype(np.float64), expected, equal_nan=True)
     if not close.all():
-        return _mismatch(key, got.astype(np.float64), expected, close)
+        return _mismatch(key, got.astype(np.float64), expected, close, tol)
     return None
 
 
@@ -87,7 +88,7 @@ def judge(got: Outcome, expected: Outcome, tol: Tolerance) -> str | None:
             return f"returned no {key}"
     for key, value in expected.arrays.items():
         if key in got.arrays:
-            reason = _judge_array(key, got.arrays[key], value, tol, None)
+            reason = _judge_array(key, got.arrays[key], value, tol)
             if reason:
                 return reason
         elif key in got.bad_types:

@@ -24,7 +24,3 @@ class Outcome:
             return cls(error=error)
         raw_arrays, floats, bad_types = driver.to_raw(outputs)
         return cls(raw_arrays, floats, bad_types)
-
-    @property
-    def keys(self) -> list[str]:
-        return [*self.arrays, *self.floats, *self.bad_types]
