@@ -422,7 +422,7 @@ def test_a_200_mb_file_stops_at_rlimit_fsize(workdir, naive_dir):
 
 def test_the_child_cannot_kill_its_parent(workdir, naive_dir):
     code = "import os, signal\nprint(os.getppid(), flush=True)\nos.kill(os.getppid(), signal.SIGKILL)"
-    wrapper = subprocess.run(["/bin/sh", "-c", f'"$0" -I -S -c "$1"; echo parent alive', PY, code],
+    wrapper = subprocess.run(["/bin/sh", "-c", '"$0" -I -S -c "$1"; echo parent alive', PY, code],
                              cwd=naive_dir, capture_output=True)
     assert wrapper.returncode == -signal.SIGKILL and b"parent alive" not in wrapper.stdout  # naively it can
     reap_orphans()  # the naive child outlived its shell
