@@ -59,7 +59,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # --- autograde: graded statically by seqlab, in its sandbox, not executed ---------------------------------------
 c.Autograde.autograde_preprocessors = [
-    "seqlab.nbgrade.GradeWithSeqlab",  # replaces nbgrader's Execute
+    "seqlab.course.nbgrade.preprocessors.GradeWithSeqlab",  # replaces nbgrader's Execute
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
@@ -73,7 +73,7 @@ c.GradeWithSeqlab.inputs = "official"  # each student's inputs from the course s
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "seqlab.nbgrade.StripHiddenTests",
+    "seqlab.course.nbgrade.preprocessors.StripHiddenTests",
 ]
 
 # --- late submissions (see docs/nbgrader.md): no penalty unless set, e.g. -----------------------------------------

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what seqlab/sandbox.py needs for its strong boundary (SEQLAB_SANDBOX=required):
+# Installs what seqlab/grading/sandbox.py needs for its strong boundary (SEQLAB_SANDBOX=required):
 #   * bubblewrap (namespaces: the child sees only python, numpy and its work directory; no network;
 #     the grading process and its /proc are invisible to it), and
 #   * unprivileged sandbox users seqlab-sandbox0..N-1 (one per concurrent child), because the grader

@@ -1,9 +1,10 @@
-"""A generated class for the class-grading benchmark, and the student folders of the hostile corpus.
+"""A generated class for the class-grading benchmark, made from the answer key and the kit's corpora.
 
     generate_class(dest, n)  ->  dest/<student>/<exercise>.py for n students, a fixed mix (seeded):
 
         correct   40%  the answer key (solutions/)
-        wrong     20%  the key with one or two exercises changed by a known mistake
+        wrong     20%  the key with one or two exercises replaced by a mutant of tests/corpus/mutants (its
+                       description names the ids of the mistakes injected)
         broken    15%  one exercise: syntax error, missing or misnamed file, unfinished stub, raise or sys.exit at
                        import, an import that is not there
         hostile   13%  one exercise from tests/corpus/hostile_class (those that end by themselves)
@@ -18,23 +19,15 @@ from __future__ import annotations
 
 import json
 import random
-import secrets
 import shutil
-import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "corpus" / "hostile_class"
-EXERCISE_NAMES = ("gradient_clipping", "bidirectional_rnn", "gru", "attention")
-ASSIGNMENT = "rnn_to_attention"
+from seqlab.grading.registry import EXERCISES
+from seqlab.grading.seeds import ASSIGNMENT
+from tests.corpus import load, materialize, missing_needs, new_token
 
-# A known mistake per exercise, as a text change of the answer key.
-MISTAKES = {
-    "gradient_clipping": ("coef = min(1.0, max_norm / (total + 1e-6))", "coef = max_norm / (total + 1e-6)"),
-    "bidirectional_rnn": ("self.Whh_f @ h", "self.Whh_b @ h"),
-    "gru": ("h = (1 - z) * n + z * h_prev", "h = z * n + (1 - z) * h_prev"),
-    "attention": ("S = S / math.sqrt(E.shape[-1])", "S = S / E.shape[-1]"),
-}
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISE_NAMES = tuple(EXERCISES)
 SPIN = "\n\ndef _forever(*args, **kwargs):\n    while True:\n        pass\n"
 BLOCKING = {
     "sleep": "\n\ndef _forever(*args, **kwargs):\n    import time\n    time.sleep(3600)\n",
@@ -44,66 +37,24 @@ BLOCKING = {
 # How the timeouts of a class run into the wall-clock limit, in turn: half burn a core until they are killed
 # (a busy loop; hostile cases that ignore signals or flood stdout), half wait (sleep, pause, an event).
 TIMEOUTS = ("spin", "sleep", "ignore_signals_spin", "pause", "stdout_flood", "wait")
-# What each exercise's API is, to point it at _forever.
-ENTRY = {
-    "gradient_clipping": "clip_grad_norm = clip_grad_value = _forever\n",
-    "bidirectional_rnn": "BidirectionalRNN.forward = _forever\n",
-    "gru": "GRUCell.forward = _forever\n",
-    "attention": "similarity_matrix = softmax = attention_weights = self_attention = _forever\n",
-}
 
 
-# ---------------------------------------------------------------------------------------------------
-# The hostile corpus
-# ---------------------------------------------------------------------------------------------------
+def hang_entry(exercise: str) -> str:
+    """Module text that points every name of the exercise's API at _forever (a class: its constructor)."""
+    return (f"\nfor _name in {EXERCISES[exercise].api!r}:\n"
+            f"    if isinstance(globals()[_name], type):\n"
+            f"        globals()[_name].__init__ = _forever\n"
+            f"    else:\n"
+            f"        globals()[_name] = _forever\n")
 
 
-def load_cases() -> dict[str, dict]:
-    """tests/corpus/hostile_class/cases.toml: {case: {exercise, naive, needs, timeout, ...}}."""
-    cases = tomllib.loads((CORPUS / "cases.toml").read_text())
-    for name, case in cases.items():
-        case.setdefault("needs", [])
-        case.setdefault("timeout", False)
-        case.setdefault("contain", False)
-        case.setdefault("naive_mode", "inprocess")
-        case["name"] = name
-    return cases
+def hostile_cases() -> dict[str, dict]:
+    """tests/corpus/hostile_class: {case: {exercise, naive, needs, timeout, ...}}."""
+    return load("hostile_class", needs=[], timeout=False, contain=False, naive_mode="inprocess")
 
 
-def missing_needs(case: dict, active) -> list[str]:
-    """The protections a case relies on that are not active ("a|b": either one will do)."""
-    return [need for need in case["needs"] if not any(option in active for option in need.split("|"))]
-
-
-def fill(text: str, **values: str) -> str:
-    for key, value in values.items():
-        text = text.replace("{{" + key + "}}", value)
-    return text
-
-
-def new_token() -> str:
-    """A process name (at most 15 characters) that marks every process of one hostile case."""
-    return "hx" + secrets.token_hex(5)
-
-
-def materialize(case: dict, dest: Path, *, out: Path, student: str, token: str, others: bool = True) -> Path:
-    """Writes one hostile student's folder: the case's files (placeholders filled) and, with `others`, the answer
-    key for the other three exercises. Returns dest."""
-    dest.mkdir(parents=True, exist_ok=True)
-    if others:
-        for name in EXERCISE_NAMES:
-            if name != case["exercise"]:
-                shutil.copyfile(ROOT / "solutions" / f"{name}.py", dest / f"{name}.py")
-    folder = CORPUS / case["name"]
-    values = {"REPO": str(ROOT), "OUT": str(out), "STUDENT": student, "TOKEN": token}
-    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
-        (dest / path.name).write_text(fill(path.read_text(), **values))
-    if case.get("symlink"):
-        link = dest / f"{case['exercise']}.py"
-        if link.exists() or link.is_symlink():
-            link.unlink()
-        link.symlink_to(ROOT / case["symlink"])
-    return dest
+def _placeholders(out: Path, student: str) -> dict[str, str]:
+    return {"REPO": str(ROOT), "OUT": str(out), "STUDENT": student, "TOKEN": new_token()}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -115,10 +66,12 @@ def _key(name: str) -> str:
     return (ROOT / "solutions" / f"{name}.py").read_text()
 
 
-def _mistake(name: str) -> str:
-    old, new = MISTAKES[name]
-    source = _key(name)
-    return source.replace(old, new) if old in source else (ROOT / "exercises" / f"{name}.py").read_text()
+def mutants_by_exercise() -> dict[str, list[dict]]:
+    """The mutant corpus's cases of each exercise: whole modules, each making known mistakes (their ids)."""
+    by_exercise: dict[str, list[dict]] = {name: [] for name in EXERCISES}
+    for case in load("mutants").values():
+        by_exercise[case["exercise"]].append(case)
+    return by_exercise
 
 
 def _broken(kind: str, name: str, folder: Path) -> None:
@@ -159,7 +112,8 @@ def generate_class(dest: Path, n: int = 200, *, out: Path, active_protections=()
     """Writes n student folders into dest; returns {student: description}. Hostile cases whose protections are
     missing on this machine are replaced by harmless timeouts (a benchmark must not run them unprotected)."""
     rng = random.Random(seed)
-    cases = load_cases()
+    cases = hostile_cases()
+    mutants = mutants_by_exercise()
     safe = [c for c in cases.values() if not missing_needs(c, active_protections)]
     hostile = [c for c in safe if not c["timeout"]]
     hostile_timeouts = [c for c in safe if c["timeout"]]
@@ -173,9 +127,12 @@ def generate_class(dest: Path, n: int = 200, *, out: Path, active_protections=()
         name = rng.choice(EXERCISE_NAMES)
         if kind == "wrong":
             changed = rng.sample(EXERCISE_NAMES, rng.choice((1, 2)))
+            injected = []
             for other in changed:
-                (folder / f"{other}.py").write_text(_mistake(other))
-            detail = "+".join(changed)
+                mutant = rng.choice(mutants[other])
+                materialize(mutant, folder, key=False)
+                injected += mutant["mistakes"]
+            detail = "+".join(injected)
         elif kind == "broken":
             broken = rng.choice(BROKEN_KINDS)
             _broken(broken, name, folder)
@@ -184,7 +141,7 @@ def generate_class(dest: Path, n: int = 200, *, out: Path, active_protections=()
             case = hostile[i % len(hostile)]
             for path in folder.iterdir():
                 path.unlink()
-            materialize(case, folder, out=out, student=student, token=new_token())
+            materialize(case, folder, **_placeholders(out, student))
             detail = case["name"]
         elif kind == "timeout":  # half of them burn a core until killed, half wait
             variant = TIMEOUTS[timeouts % len(TIMEOUTS)]
@@ -193,11 +150,11 @@ def generate_class(dest: Path, n: int = 200, *, out: Path, active_protections=()
             if case is not None and case in hostile_timeouts:
                 for path in folder.iterdir():
                     path.unlink()
-                materialize(case, folder, out=out, student=student, token=new_token())
+                materialize(case, folder, **_placeholders(out, student))
                 detail = case["name"]
             else:
                 body = BLOCKING.get(variant, SPIN)  # a hostile case missing here: a plain busy loop
-                (folder / f"{name}.py").write_text(_key(name) + body + ENTRY[name])
+                (folder / f"{name}.py").write_text(_key(name) + body + hang_entry(name))
                 detail = f"{name}:{variant if variant in BLOCKING else 'spin'}"
         else:
             detail = ""
@@ -211,7 +168,7 @@ def generate_class(dest: Path, n: int = 200, *, out: Path, active_protections=()
 
 
 def _answer_cells(template: list[dict], exercise: str) -> list[dict]:
-    from seqlab.nbextract import CODE_ID, grade_id, is_answer_cell
+    from seqlab.notebooks.cells import CODE_ID, grade_id, is_answer_cell
 
     cells = []
     for cell in template:

@@ -50,7 +50,7 @@ def _cores() -> int:
 
 @pytest.fixture(scope="module")
 def course(bench_run):
-    from seqlab.sandbox import active_protections
+    from seqlab.grading.sandbox import active_protections
 
     # Not pytest's tmp_path: a concurrent pytest session may rotate its base folder away during a long run.
     root = Path(tempfile.mkdtemp(prefix="seqlab-class-bench-"))
@@ -174,7 +174,7 @@ def test_nbgrader_autograde_same_class(benchmark, course):
         pytest.skip(f"nbgrader's autograde of the class runs in the full mode (or with SEQLAB_BENCH_NBGRADER=1); "
                     f"this is {course['mode']}")
     pytest.importorskip("nbgrader")
-    pytest.importorskip("seqlab.nbgrade")
+    pytest.importorskip("seqlab.course.nbgrade.preprocessors")
     if not (ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file():
         pytest.skip("the instructor notebook (solutions/rnn_to_attention/) has not been generated")
     bin_dir = os.path.dirname(sys.executable)

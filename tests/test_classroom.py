@@ -1,4 +1,4 @@
-"""Class grading (seqlab.classroom, seqlab.overrides): discovery, reports and CSV, the cache, resuming, overrides,
+"""Class grading (seqlab.course.classroom, seqlab.course.overrides): discovery, reports and CSV, the cache, resuming, overrides,
 notebook submissions and the commands."""
 
 import csv
@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.class_generator import to_notebook
-from seqlab import classroom, overrides
-from seqlab.classroom import ClassGradingError, discover, grade_class
-from seqlab.exercises import EXERCISES
-from seqlab.seeds import official
+from seqlab.course import classroom, overrides
+from seqlab.course.classroom import ClassGradingError, discover, grade_class
+from seqlab.grading.registry import EXERCISES
+from seqlab.grading.report import ExerciseReport, Report
+from seqlab.grading.seeds import official
 
 REPO = Path(__file__).resolve().parents[1]
 NAMES = list(EXERCISES)
@@ -149,9 +150,9 @@ def test_override_is_recorded_survives_regrading_and_clears(small_class, tmp_pat
     out2 = tmp_path / "out"
     shutil.copytree(out, out2)
     report = classroom.override(out2, "bob", "gru", 20, "wrote the GRU on paper in the exam room")
-    assert report["total"] == 95 and report["meta"]["graded_total"] == 75
-    entry = report["exercises"]["gru"]
-    assert entry["score"] == 20 and entry["graded_score"] == 0 and entry["override"]["reason"].startswith("wrote")
+    assert report.total == 95 and report.meta["graded_total"] == 75
+    entry = report.exercises["gru"]
+    assert entry.score == 20 and entry.graded_score == 0 and entry.override.reason.startswith("wrote")
     assert rows(out2)["bob"]["total"] == "95" and rows(out2)["bob"]["overridden"] == "yes"
     assert json.loads((out2 / "overrides.json").read_text())["bob"]["gru"]["score"] == 20
     regraded = classroom.regrade(out2, "bob")
@@ -167,14 +168,13 @@ def test_override_is_recorded_survives_regrading_and_clears(small_class, tmp_pat
     with pytest.raises(ClassGradingError):
         classroom.override(out2, "zoe", "gru", 10, "never graded")
     cleared = classroom.override(out2, "bob", "gru", None, None, clear=True)
-    assert cleared["total"] == 75 and rows(out2)["bob"]["overridden"] == ""
+    assert cleared.total == 75 and rows(out2)["bob"]["overridden"] == ""
 
 
 def test_override_of_a_changed_submission_says_so():
-    graded = {"total": 0, "exercises": {"gru": {"score": 0, "max_score": 25, "tests": []}},
-              "meta": {"submission_hash": "new"}}
+    graded = Report({"gru": ExerciseReport("gru", 0, 25, [])}, {"submission_hash": "new"})
     applied = overrides.apply(graded, {"gru": {"score": 25, "reason": "r", "submission_hash": "old"}})
-    assert applied["total"] == 25 and "earlier version" in applied["exercises"]["gru"]["override"]["note"]
+    assert applied.total == 25 and "earlier version" in applied.exercises["gru"].override.note
 
 
 def test_discovery_layouts(tmp_path):
@@ -220,8 +220,8 @@ def die_on_ben(job):
     classroom._marker(job).touch()
     if job.submission.student == "ben":
         os._exit(13)
-    report = {"total": 0, "max_total": 100, "exercises": {}, "meta": {"student": job.submission.student}}
-    overrides.write_json_atomic(job.out / "graded" / f"{job.submission.student}.json", report)
+    report = Report({}, {"student": job.submission.student})
+    report.write_json(job.out / "graded" / f"{job.submission.student}.json")
     classroom._marker(job).unlink()
     return report
 

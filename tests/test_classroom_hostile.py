@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.class_generator import EXERCISE_NAMES, load_cases, materialize, missing_needs, new_token
-from seqlab import classroom
-from seqlab.sandbox import active_protections
+from seqlab.course import classroom
+from seqlab.grading.registry import EXERCISES
+from seqlab.grading.sandbox import active_protections
+from tests.corpus import load, materialize, missing_needs, new_token
 
 REPO = Path(__file__).resolve().parents[1]
 LINUX = sys.platform.startswith("linux")
 STRICT = os.environ.get("SEQLAB_SANDBOX", "").lower() == "required" or os.environ.get("CI", "").lower() in ("true", "1")
-CASES = load_cases()
+CASES = load("hostile_class", needs=[], timeout=False, contain=False, naive_mode="inprocess")
 WALL_SECONDS = 6.0  # per exercise; the answer key needs well under 1 s of it
 NAIVE_SECONDS = 4.0  # the naive grader's own SIGALRM limit is 3 s
 
@@ -32,11 +33,16 @@ pytestmark = pytest.mark.skipif(not LINUX, reason="the corpus attacks /proc, sig
 
 
 def test_corpus_is_big_enough():
-    per_exercise = {name: sum(c["exercise"] == name for c in CASES.values()) for name in EXERCISE_NAMES}
+    per_exercise = {name: sum(c["exercise"] == name for c in CASES.values()) for name in EXERCISES}
     assert len(CASES) >= 20 and min(per_exercise.values()) >= 4, per_exercise
     for case in CASES.values():
-        assert case["exercise"] in EXERCISE_NAMES
+        assert case["exercise"] in EXERCISES
         assert (REPO / "tests/corpus/hostile_class" / case["name"]).is_dir(), case["name"]
+
+
+def placeholders(out: Path, student: str, token: str) -> dict[str, str]:
+    """What the corpus's {{...}} placeholders stand for (see its cases.toml)."""
+    return {"REPO": str(REPO), "OUT": str(out), "STUDENT": student, "TOKEN": token}
 
 
 def _require(case) -> None:
@@ -73,7 +79,7 @@ def graded_class(tmp_path_factory):
     runnable = [c for c in CASES.values() if not missing_needs(c, active_protections())]
     tokens = {case["name"]: new_token() for case in runnable}
     for case in runnable:
-        materialize(case, submissions / case["name"], out=out, student=case["name"], token=tokens[case["name"]])
+        materialize(case, submissions / case["name"], **placeholders(out, case["name"], tokens[case["name"]]))
     start = time.monotonic()
     result = classroom.grade_class(submissions, out, workers=2, wall_seconds=WALL_SECONDS, progress=False)
     elapsed = time.monotonic() - start
@@ -90,7 +96,7 @@ def test_hostile_scores_zero_and_others_keep_their_marks(name, graded_class):
     _require(case)
     report = graded_class["reports"][name]
     scores = {exercise: entry["score"] for exercise, entry in report["exercises"].items()}
-    expected = {exercise: 0 if exercise == case["exercise"] else 25 for exercise in EXERCISE_NAMES}
+    expected = {name: 0 if name == case["exercise"] else e.max_score for name, e in EXERCISES.items()}
     assert scores == expected, report["exercises"][case["exercise"]]["tests"][0]["message"]
     assert report["total"] == 75 and report["meta"]["student"] == name
     graded = json.loads((graded_class["out"] / "graded" / f"{name}.json").read_text())
@@ -332,8 +338,7 @@ def naive_runs(tmp_path_factory):
             return ("the naive demonstration of this case kills processes by name: it runs only inside a private "
                     "pid namespace, which unshare cannot make here")
         token = new_token()
-        folder = materialize(case, root / case["name"], out=root / "out", student=case["name"], token=token,
-                             others=False)
+        folder = materialize(case, root / case["name"], key=False, **placeholders(root / "out", case["name"], token))
         return naive_outcomes(case, folder, token, contain) + (token,)
 
     with ThreadPoolExecutor(max_workers=3) as pool:

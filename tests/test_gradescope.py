@@ -1,4 +1,4 @@
-"""The Gradescope autograder archive (seqlab.gradescope): what it holds, and run_autograder on a submission in a
+"""The Gradescope autograder archive (seqlab.course.gradescope): what it holds, and run_autograder on a submission in a
 folder laid out like Gradescope's /autograder."""
 
 import json
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.exercises import EXERCISES
-from seqlab.gradescope import build_archive, student_id
+from seqlab.grading.registry import EXERCISES
+from seqlab.course.gradescope import build_archive, student_id
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = b"fedcba9876543210fedcba9876543210-gradescope-test"
@@ -32,7 +32,7 @@ def test_archive_holds_the_grader_reference_and_secret_but_no_answer_key(archive
         config = json.loads(z.read("gradescope.json"))
     for script in ("setup.sh", "run_autograder"):
         assert (infos[script].external_attr >> 16) & 0o777 == 0o755
-    assert {"seqlab/grader.py", "seqlab/sandbox.py", "seqlab/driver.py", "reference/gru.py"} <= set(infos)
+    assert {"seqlab/grading/grader.py", "seqlab/grading/sandbox.py", "seqlab/grading/driver.py", "reference/gru.py"} <= set(infos)
     assert not [n for n in infos if n.startswith(("solutions/", "tests/", "benchmarks/")) or n.endswith(".pyc")]
     assert config["wall_seconds"] == 10.0 and config["reference_hash"]
     again = tmp_path / "again.zip"

@@ -1,7 +1,6 @@
 """The grader against hostile submissions: each exploit first fools a naive grader, then scores 0 under seqlab.
 
-The corpus is tests/corpus/hostile/<case>/: the files that replace exercises of the answer key (and, for
-conftest_plant, a conftest.py kept as conftest.py.planted so that pytest never loads it from this tree).
+The corpus is tests/corpus/hostile/ (its cases.toml says what each case replaces and what its messages must say).
 For every case:
 
 (a) the exploit is shown to work against a naive grader: one that imports the submission into its own process
@@ -34,16 +33,18 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from seqlab import driver
-from seqlab.cases import build_cases
-from seqlab.exercises import EXERCISES
-from seqlab.grader import grade
-from seqlab.oracle import ReferenceOracle
-from seqlab.sandbox import Limits, active_protections
-from seqlab.seeds import PUBLIC, official
+from seqlab.grading import driver
+from seqlab.grading.cases import build_cases
+from seqlab.grading.registry import EXERCISES
+from seqlab.grading.grader import grade
+from seqlab.grading.oracle import ReferenceOracle
+from seqlab.grading.sandbox import Limits, active_protections
+from seqlab.grading.seeds import PUBLIC, official
+from tests.corpus import CORPUS as CORPUS_ROOT
+from tests.corpus import load, materialize, target_name
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parent / "corpus" / "hostile"
+CORPUS = CORPUS_ROOT / "hostile"
 SOLUTIONS = REPO / "solutions"
 PY = sys.executable
 STRICT = os.environ.get("SEQLAB_SANDBOX", "").lower() == "required" or os.environ.get("CI", "").lower() in ("true", "1")
@@ -53,19 +54,12 @@ OFFICIAL = official(OFFICIAL_SECRET, "student-hostile-7")
 HANG_LIMITS = Limits(wall_seconds=3)
 LIMITS = Limits(wall_seconds=15)  # generous on a shared machine: only the hang cases should ever time out
 
-# case -> (the exercises its files replace, limits, a regex every failed check's message of those matches)
-CASES = {
-    "infinite_loop": (("gru",), HANG_LIMITS, r"timed out after 3 s"),
-    "os_exit_in_function": (("attention",), LIMITS, r"exited with code 0 before reporting"),
-    "sys_exit_at_import": (("bidirectional_rnn",), LIMITS, r"importing the module failed: SystemExit"),
-    "syntax_error": (("gradient_clipping",), LIMITS, r"importing the module failed: SyntaxError.*line \d+"),
-    "allclose_patched": (("gru",), LIMITS, r"expected"),
-    "lying_ndarray": (("bidirectional_rnn",), LIMITS, r"Checked.*expected a plain numpy\.ndarray"),
-    "array_function_true": (("attention",), LIMITS, r"Agreeable; expected a plain numpy\.ndarray"),
-    "reference_thief": (("gru",), LIMITS, r"importing the module failed: ImportError: could not find reference"),
-    "fake_results": (("gradient_clipping",), LIMITS, r"exited with code 0|unreadable result|returned no"),
-    "conftest_plant": (("gru",), LIMITS, r"expected"),
-}
+ALL_CASES = load("hostile")
+CASES = {name: case for name, case in ALL_CASES.items() if "expect" in case}  # graded by the common test below
+
+
+def limits_of(case: dict) -> Limits:
+    return HANG_LIMITS if case.get("limit") == "hang" else LIMITS
 
 # An instructor's first try: import the submission in-process, compare with reference/ using np.allclose.
 # The submission is imported before reference/ is put on sys.path, so a module that finds reference/ on its
@@ -154,26 +148,18 @@ def naive(folder: Path, exercise: str, timeout: float = 20) -> subprocess.Comple
 
 def submission(folder: Path, case: str | None = None) -> Path:
     """The answer key, with the case's files laid over it (conftest.py.planted becomes conftest.py)."""
-    folder.mkdir(parents=True)
-    for name in EXERCISES:
-        shutil.copyfile(SOLUTIONS / f"{name}.py", folder / f"{name}.py")
-    if case:
-        for path in (CORPUS / case).iterdir():
-            if path.is_file():
-                shutil.copyfile(path, folder / path.name.removesuffix(".planted"))
-    return folder
+    if case is None:
+        return materialize({"name": "", "exercises": (), "files": [], "single_module": False}, folder)
+    return materialize(ALL_CASES[case], folder)
 
 
 def hostile_copy(tmp_path: Path, case: str) -> Path:
     """Only the case's own files, in a fresh folder (for the naive graders)."""
-    folder = tmp_path / f"naive-{case}"
-    shutil.copytree(CORPUS / case, folder)
-    for path in folder.glob("*.planted"):
-        path.rename(path.with_name(path.name.removesuffix(".planted")))
-    return folder
+    return materialize(ALL_CASES[case], tmp_path / f"naive-{case}", key=False)
 
 
 def check_official(report, exercises: tuple[str, ...], message: str) -> None:
+    """Only the case's exercises score 0, each failed message matches `message`, and nothing shows a traceback."""
     for name, e in report.exercises.items():
         failed = [t.message for t in e.tests if not t.passed]
         assert all("Traceback" not in m for m in failed), failed
@@ -197,14 +183,13 @@ def officially_graded(tmp_path_factory, oracle):
     root = tmp_path_factory.mktemp("hostile")
 
     def run(case):
-        _, limits, _ = CASES[case]
         folder = submission(root / case, case)
         start = time.monotonic()
-        report = grade(folder, oracle, OFFICIAL, limits)
+        report = grade(folder, oracle, OFFICIAL, limits_of(CASES[case]))
         return report, time.monotonic() - start
 
     # The hang case alone first: its answer-key exercises must finish within its short limit on a busy machine.
-    hangs = [case for case in CASES if CASES[case][1] is HANG_LIMITS]
+    hangs = [case for case in CASES if CASES[case].get("limit") == "hang"]
     graded = {case: run(case) for case in hangs}
     with ThreadPoolExecutor(max_workers=2) as pool:
         rest = [case for case in CASES if case not in graded]
@@ -213,10 +198,10 @@ def officially_graded(tmp_path_factory, oracle):
 
 
 def test_every_case_has_its_files():
-    for case, (exercises, _, _) in CASES.items():
-        present = {p.name.removesuffix(".planted") for p in (CORPUS / case).iterdir()}
-        assert {f"{e}.py" for e in exercises} <= present, case
-    assert set(CASES) | {"hard_coded", "zip_bomb_results"} == {p.name for p in CORPUS.iterdir() if p.is_dir()}
+    for case in ALL_CASES.values():
+        present = {target_name(p) for p in case["files"]}
+        assert {f"{e}.py" for e in case["exercises"]} <= present, case["name"]
+    assert set(ALL_CASES) == {p.name for p in CORPUS.iterdir() if p.is_dir()}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -226,10 +211,9 @@ def test_official_grading_scores_zero_in_bounded_time(case, officially_graded):
         if STRICT:
             pytest.fail(message)
         pytest.skip(message)
-    exercises, limits, message = CASES[case]
     report, seconds = officially_graded[case]
-    check_official(report, exercises, message)
-    assert seconds < limits.wall_seconds + 20, f"{case}: grading took {seconds:.1f} s"
+    check_official(report, CASES[case]["exercises"], CASES[case]["expect"])
+    assert seconds < limits_of(CASES[case]).wall_seconds + 20, f"{case}: grading took {seconds:.1f} s"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -346,7 +330,7 @@ def public_answers(exercise: str) -> dict:
         api = SimpleNamespace(**{n: record(n, getattr(reference, n), inspect.signature(getattr(template, n)))
                                  for n in names})
     for case in build_cases(EXERCISES[exercise], PUBLIC):
-        _, error = driver.call(api, case.request, case.arrays)
+        _, error = driver.call(getattr(EXERCISES[exercise].calls, case.check.call), api, case.arrays, case.args)
         assert error is None, error
     return answers
 
@@ -372,10 +356,10 @@ PEAK_MEMORY = textwrap.dedent(
     r"""
     import json, resource, sys
     from pathlib import Path
-    from seqlab.grader import grade
-    from seqlab.oracle import ReferenceOracle
-    from seqlab.sandbox import Limits
-    from seqlab.seeds import official
+    from seqlab.grading.grader import grade
+    from seqlab.grading.oracle import ReferenceOracle
+    from seqlab.grading.sandbox import Limits
+    from seqlab.grading.seeds import official
 
     folder, secret = Path(sys.argv[1]), sys.argv[2].encode()
     report = grade(folder, ReferenceOracle(), official(secret, "student-hostile-7"), Limits(wall_seconds=15), only="gru")
@@ -414,5 +398,5 @@ def test_zip_bomb_results_do_not_blow_up_the_grader(tmp_path):
     assert bombed["score"] == 0 and all("Traceback" not in m for m in bombed["messages"])
     assert bombed["peak_mib"] < baseline["peak_mib"] + 64, (
         f"grading a 256 kB zip bomb took the grader from {baseline['peak_mib']:.0f} MiB to "
-        f"{bombed['peak_mib']:.0f} MiB: seqlab/runner.py loads results/<k>.npz without bounding what it inflates to"
+        f"{bombed['peak_mib']:.0f} MiB: seqlab/grading/runner.py loads results/<k>.npz without bounding what it inflates to"
     )

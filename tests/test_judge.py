@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from seqlab.judge import judge, matches
-from seqlab.outcome import Outcome
-from seqlab.tolerance import FLOAT32, FLOAT64
+from seqlab.grading.judge import judge, matches
+from seqlab.grading.outcome import Outcome
+from seqlab.grading.tolerance import FLOAT32, FLOAT64
 
 EXPECTED = Outcome(arrays={"h": np.array([[0.5, -0.25], [1.0, 2.0]])}, floats={"total_norm": 3.0})
 

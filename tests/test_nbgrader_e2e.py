@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from seqlab.grading import registry
+
 pytest.importorskip("nbgrader")
 pytestmark = pytest.mark.slow
 
@@ -32,7 +34,7 @@ ASSIGNMENT = "rnn_to_attention"
 NB = f"{ASSIGNMENT}.ipynb"
 BIN = Path(sys.executable).parent
 TIMEOUT = 4  # wall-clock seconds per exercise (SEQLAB_NB_TIMEOUT): what bounds the infinite loop
-EXERCISES = ("gradient_clipping", "bidirectional_rnn", "gru", "attention")
+EXERCISES = tuple(registry.EXERCISES)
 
 NAIVE_SOFTMAX = '''def softmax(x, axis=-1):
     """exp without subtracting the maximum: overflows for logits of magnitude 1e4."""
@@ -153,7 +155,7 @@ def course(tmp_path_factory) -> Path:
         shutil.copytree(REPO / name, root / name,
                         ignore=ignore if name == "exercises" else shutil.ignore_patterns("__pycache__", "*.pyc"))
     shutil.copy2(REPO / "nbgrader_config.py", root)
-    from seqlab.seeds import load_secret
+    from seqlab.grading.seeds import load_secret
 
     load_secret(root / ".seqlab" / "secret", create=True)
     return root
@@ -226,10 +228,10 @@ def graded(course: Path, tmp_path_factory) -> dict:
     nbgrader(course, "export")
 
     # The same code as .py files, graded by the kit directly: what each notebook must score.
-    from seqlab.grader import grade
-    from seqlab.oracle import ReferenceOracle
-    from seqlab.sandbox import Limits
-    from seqlab.seeds import load_secret, official
+    from seqlab.grading.grader import grade
+    from seqlab.grading.oracle import ReferenceOracle
+    from seqlab.grading.sandbox import Limits
+    from seqlab.grading.seeds import load_secret, official
 
     secret = load_secret(course / ".seqlab" / "secret")
     tmp = tmp_path_factory.mktemp("py")
@@ -266,7 +268,7 @@ def graded(course: Path, tmp_path_factory) -> dict:
 
 
 def test_generate_assignment_matches_the_committed_student_notebook(course, graded):
-    from seqlab.notebooks import normalized
+    from seqlab.course.nbgrade.build import normalized
 
     produced = (course / "exercises" / ASSIGNMENT)
     assert sorted(p.name for p in produced.iterdir()) == [NB], "a release holds the notebook and nothing else"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.exercises import EXERCISES
-from seqlab.nbcheck import check_exercise, verdict
-from seqlab.nbextract import (TemplateCell, answer_sources, exercise_module, notebook_template, read_cells,
-                              strip_hidden_tests)
-from seqlab.seeds import ASSIGNMENT
+from seqlab.grading.registry import EXERCISES
+from seqlab.grading.report import CheckResult, ExerciseReport, Report
+from seqlab.grading.seeds import ASSIGNMENT
+from seqlab.notebooks.cells import TemplateCell, answer_sources, exercise_module, notebook_template, read_cells
+from seqlab.notebooks.check import check_exercise, verdict
 
 REPO = Path(__file__).resolve().parents[1]
 NB = f"{ASSIGNMENT}.ipynb"
@@ -59,7 +59,7 @@ def solution_lines() -> set[str]:
 @pytest.mark.slow
 def test_committed_notebooks_are_what_the_answer_key_and_nbgrader_make():
     pytest.importorskip("nbgrader")
-    from seqlab.notebooks import generate
+    from seqlab.course.nbgrade.build import generate
 
     assert generate(REPO, check_only=True) == [], "stale notebooks: run `python -m seqlab notebooks`"
 
@@ -125,6 +125,9 @@ def test_free_responses_carry_model_answer_and_rubric_inside_the_solution_region
 
 
 def test_hidden_tests_sit_in_every_test_cell_of_the_source_only():
+    pytest.importorskip("nbgrader")
+    from seqlab.course.nbgrade.preprocessors import strip_hidden_tests
+
     for cell in cells_of(SOURCE):
         if meta(cell).get("grade_id", "").endswith("-tests"):
             assert "### BEGIN HIDDEN TESTS" in text(cell)
@@ -132,7 +135,7 @@ def test_hidden_tests_sit_in_every_test_cell_of_the_source_only():
 
 
 def test_split_module_keeps_every_line_and_finds_each_marked_definition():
-    from seqlab.notebooks import split_module
+    from seqlab.course.nbgrade.build import split_module
 
     source = ('"""Doc."""\n\nimport math\n\nimport numpy as np\n\n\n# a helper\ndef helper(x):\n    return x\n\n\n'
               'def answer(x):\n    """Hint."""\n    ### BEGIN SOLUTION\n    return helper(x)\n    ### END SOLUTION\n')
@@ -160,17 +163,17 @@ def test_autograde_takes_read_only_cells_from_the_template_and_ignores_added_cel
 # --- the test cell's score, as nbgrader reads it -------------------------------------------------------------------
 
 
-def exercise_dict(score: float, failed: int = 0) -> dict:
-    tests = [{"name": f"c{k}", "passed": k >= failed, "points": 0 if k < failed else 5, "max_points": 5,
-              "message": "" if k >= failed else f"wrong {k}"} for k in range(5)]
-    return {"score": score, "max_score": 25.0, "tests": tests}
+def exercise_report(score: float, failed: int = 0) -> ExerciseReport:
+    tests = [CheckResult(f"c{k}", k >= failed, 0 if k < failed else 5, 5, "" if k >= failed else f"wrong {k}")
+             for k in range(5)]
+    return ExerciseReport("ex", score, 25.0, tests)
 
 
 def test_verdict_full_partial_and_nothing():
-    assert verdict(exercise_dict(25)) is None
-    assert verdict(exercise_dict(15, failed=2)) == 15
+    assert verdict(exercise_report(25)) is None
+    assert verdict(exercise_report(15, failed=2)) == 15
     with pytest.raises(AssertionError, match="wrong 0"):
-        verdict(exercise_dict(0, failed=5))
+        verdict(exercise_report(0, failed=5))
 
 
 def test_nbgrader_scores_the_outputs_seqlab_writes_into_a_test_cell():
@@ -178,13 +181,11 @@ def test_nbgrader_scores_the_outputs_seqlab_writes_into_a_test_cell():
     from nbformat.v4 import new_code_cell
     from nbgrader.utils import determine_grade
 
-    from seqlab.nbgrade import test_cell_outputs
-    from seqlab.report import ExerciseReport, Report, TestResult
-
+    from seqlab.course.nbgrade.preprocessors import test_cell_outputs
     for earned, expected in ((25, 25), (17, 17), (0, 0)):
-        tests = [TestResult("a", True, earned, earned, "")] if earned else []
+        tests = [CheckResult("a", True, earned, earned)] if earned else []
         if earned < 25:
-            tests.append(TestResult("b", False, 0, 25 - earned, "wrong values"))
+            tests.append(CheckResult("b", False, 0, 25 - earned, "wrong values"))
         report = Report({"gru": ExerciseReport("gru", earned, 25, tests)}, {"seed_kind": "official"})
         cell = new_code_cell("pass", metadata={"nbgrader": {"grade": True, "grade_id": "gru-tests", "points": 25,
                                                             "solution": False, "locked": True}})
@@ -235,7 +236,7 @@ def test_the_test_cell_passes_outputs_a_partial_score_or_raises(saved, capsys):
 
 def test_nbgrader_config_is_a_course_as_it_stands():
     pytest.importorskip("nbgrader")
-    from seqlab.notebooks import course_config
+    from seqlab.course.nbgrade.config import course_config
 
     config = course_config(REPO)
     course = config.CourseDirectory
@@ -244,13 +245,13 @@ def test_nbgrader_config_is_a_course_as_it_stands():
     assert "*.py" in course.ignore and set(course.include) == {"*.ipynb", "timestamp.txt", "submission_secret.txt"}
     assert config.Execute.timeout > 0 and config.Execute.kernel_name == "python3"
     steps = config.Autograde.autograde_preprocessors
-    assert "seqlab.nbgrade.GradeWithSeqlab" in steps and not any(re.search(r"Execute", s) for s in steps)
-    assert "seqlab.nbgrade.StripHiddenTests" in config.GenerateFeedback.preprocessors
+    assert "seqlab.course.nbgrade.preprocessors.GradeWithSeqlab" in steps and not any(re.search(r"Execute", s) for s in steps)
+    assert "seqlab.course.nbgrade.preprocessors.StripHiddenTests" in config.GenerateFeedback.preprocessors
 
 
 @pytest.mark.slow
 def test_student_release_has_the_notebook_and_no_answer(tmp_path):
-    from seqlab.release import build_release
+    from seqlab.course.release import build_release
 
     out = build_release(tmp_path / "release")
     notebook = out / "exercises" / ASSIGNMENT / NB
@@ -271,7 +272,7 @@ def small_gradebook(tmp_path: Path) -> str:
     """A gradebook with two notebooks: "nb" holds attention's cells as released (and its test cell with the hidden
     part); "foreign" holds the same and a test cell of some other course, which seqlab cannot grade."""
     from nbgrader.api import Gradebook
-    from seqlab.notebooks import ensure_bin_on_path
+    from seqlab.course.nbgrade.config import ensure_bin_on_path
 
     ensure_bin_on_path()  # creating a gradebook runs alembic
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
@@ -303,7 +304,7 @@ def test_the_preprocessor_scores_test_cells_without_a_kernel_and_refuses_foreign
     import nbformat
     from nbgrader.utils import determine_grade
 
-    from seqlab.nbgrade import GradeWithSeqlab
+    from seqlab.course.nbgrade.preprocessors import GradeWithSeqlab
 
     url = small_gradebook(tmp_path)
     released = [c for c in cells_of(STUDENT) if meta(c).get("grade_id", "").startswith("attention-")]

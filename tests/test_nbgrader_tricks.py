@@ -26,10 +26,10 @@ pytest.importorskip("nbgrader")
 pytest.importorskip("nbclient")
 pytestmark = pytest.mark.slow
 
-from seqlab.grader import grade  # noqa: E402
-from seqlab.nbextract import answer_sources, exercise_module, notebook_template, read_cells  # noqa: E402
-from seqlab.oracle import ReferenceOracle  # noqa: E402
-from seqlab.seeds import ASSIGNMENT, PUBLIC  # noqa: E402
+from seqlab.grading.grader import grade  # noqa: E402
+from seqlab.notebooks.cells import answer_sources, exercise_module, notebook_template, read_cells  # noqa: E402
+from seqlab.grading.oracle import ReferenceOracle  # noqa: E402
+from seqlab.grading.seeds import ASSIGNMENT, PUBLIC  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 NB = f"{ASSIGNMENT}.ipynb"

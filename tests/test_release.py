@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from seqlab.release import NEVER, build_release
-from seqlab.stubs import solution_regions
+from seqlab.course.release import NEVER, build_release
+from seqlab.course.stubs import solution_regions
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from seqlab import sandbox
-from seqlab.sandbox import ChildOutcome, Limits, SandboxUnavailable, active_protections, run_isolated
+from seqlab.grading import sandbox
+from seqlab.grading.sandbox import ChildOutcome, Limits, SandboxUnavailable, active_protections, run_isolated
 
 PY = sys.executable
 LINUX = sys.platform.startswith("linux")

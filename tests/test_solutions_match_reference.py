@@ -21,6 +21,7 @@ import reference.gradient_clipping as ref_clipping
 import solutions.attention as sol_attention
 import solutions.gradient_clipping as sol_clipping
 from reference.bidirectional_rnn import BidirectionalRNN as RefBiRNN
+from seqlab.grading.registry import EXERCISES
 from reference.gru import GRUCell as RefGRU
 from solutions.bidirectional_rnn import BidirectionalRNN as SolBiRNN
 from solutions.gru import GRUCell as SolGRU
@@ -42,7 +43,7 @@ def assert_same(actual, expected, dtype):
     np.testing.assert_allclose(actual, expected, **TOL[dtype])
 
 
-@pytest.mark.parametrize("name", ["gradient_clipping", "bidirectional_rnn", "gru", "attention"])
+@pytest.mark.parametrize("name", list(EXERCISES))
 def test_solution_is_a_numpy_only_student_module(name):
     tree = ast.parse((SOLUTIONS / f"{name}.py").read_text())
     assert ast.get_docstring(tree), "the module explains the exercise"

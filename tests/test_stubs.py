@@ -4,8 +4,8 @@ import ast
 
 import pytest
 
-from seqlab.exercises import EXERCISES
-from seqlab.stubs import MarkerError, generate, make_stub, solution_regions
+from seqlab.grading.registry import EXERCISES
+from seqlab.course.stubs import MarkerError, generate, make_stub, solution_regions
 
 
 def test_exercises_folder_is_up_to_date(repo, tmp_path):

@@ -5,7 +5,6 @@ from types import SimpleNamespace
 import numpy as np
 
 from reference.bidirectional_rnn import BidirectionalRNN as Right
-from reference.mistakes import Mistake
 
 
 def _variant(*, rereverse=True, order="fb", shared=False, backward_reversed=True, h0_from_forward=False,
@@ -48,30 +47,19 @@ def _variant(*, rereverse=True, order="fb", shared=False, backward_reversed=True
     return SimpleNamespace(BidirectionalRNN=Wrong)
 
 
-MISTAKES = [
-    Mistake("not_rereversed", "the backward states are in processing order (hb[T-1] first); reverse them back "
-            "so that hiddens[t] pairs hf[t] with hb[t] of the same time step", _variant(rereverse=False)),
-    Mistake("concat_swapped", "the concatenation order is swapped: hiddens[t] must be vstack(hf[t], hb[t]) "
-            "(forward on top), matching Why's column blocks", _variant(order="bf")),
-    Mistake("shared_weights", "both directions use the forward weights; the backward direction has its own "
-            "Wxh_b, Whh_b, bh_b", _variant(shared=True)),
-    Mistake("backward_not_reversed", "the 'backward' RNN also reads the sequence left to right; it must start "
-            "at x[T-1] with hb[T] = 0 and move to x[0]", _variant(backward_reversed=False)),
-    Mistake("backward_starts_from_forward", "the backward direction starts from the forward direction's last "
-            "state; each direction starts from zeros (hb[T] = 0)", _variant(h0_from_forward=True)),
-    Mistake("output_forward_only", "the outputs use only the forward states; outputs[t] = Why [hf[t]; hb[t]] + by "
-            "with the full (O, 2H) Why", _variant(forward_only_output=True)),
-    Mistake("backward_bias_missing", "the backward direction leaves out its bias bh_b", _variant(backward_bias=False)),
-    Mistake("output_bias_missing", "the outputs leave out the bias by: outputs[t] = Why hiddens[t] + by",
-            _variant(output_bias=False)),
-    Mistake("whh_transposed", "the recurrent weights are transposed (Whh.T @ h); weights are (out, in): "
-            "Whh @ h", _variant(transpose_whh=True)),
-    Mistake("no_tanh", "the tanh nonlinearity is missing from the state update", _variant(activation=lambda a: a)),
-    Mistake("forward_off_by_one", "the forward direction reads x[t-1] at step t (an off-by-one in time)",
-            _variant(shifted=True)),
-    Mistake("forward_reads_previous_input", "an off-by-one in time: the forward direction reads x[t-1] at step t "
-            "(inputs[t-1] wraps around to x[T-1] at t=0); step t reads x[t]", _variant(wrapped=True)),
-    Mistake("forward_states_lag", "an off-by-one in time: hiddens[t] pairs the forward state of step t-1 "
-            "with the backward state of step t (a state list that starts with h0 = 0 is one step behind); use "
-            "hf[t], the state after reading x[t]", _variant(states_lag=True)),
-]
+# What each known mistake computes, by the key its spec gives it (seqlab/grading/exercises/bidirectional_rnn/).
+VARIANTS = {
+    "not_rereversed": _variant(rereverse=False),
+    "concat_swapped": _variant(order="bf"),
+    "shared_weights": _variant(shared=True),
+    "backward_not_reversed": _variant(backward_reversed=False),
+    "backward_starts_from_forward": _variant(h0_from_forward=True),
+    "output_forward_only": _variant(forward_only_output=True),
+    "backward_bias_missing": _variant(backward_bias=False),
+    "output_bias_missing": _variant(output_bias=False),
+    "whh_transposed": _variant(transpose_whh=True),
+    "no_tanh": _variant(activation=lambda a: a),
+    "forward_off_by_one": _variant(shifted=True),
+    "forward_reads_previous_input": _variant(wrapped=True),
+    "forward_states_lag": _variant(states_lag=True),
+}

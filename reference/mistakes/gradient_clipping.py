@@ -6,7 +6,6 @@ from types import SimpleNamespace
 import numpy as np
 
 from reference import gradient_clipping as right
-from reference.mistakes import Mistake
 
 EPS = right.EPS
 
@@ -70,33 +69,19 @@ def _value_rescaled(grads, clip_value):
         g *= min(1.0, clip_value / np.abs(g).max())
 
 
-MISTAKES = [
-    Mistake("per_array_norm", "each array was clipped by its own norm; the norm is global: total = "
-            "(sum over ALL arrays of sum |g|^p)^(1/p), one coefficient for every array", _api(_per_array_norm)),
-    Mistake("norm_after_clipping", "the returned norm is the norm AFTER clipping; return the total norm "
-            "computed before scaling", _api(_clip_norm(returned=lambda total, coef: total * coef))),
-    Mistake("replaced_not_in_place", "the caller's arrays were not scaled (were the dict entries replaced by "
-            "new arrays, grads[k] = g * coef?); scale in place: g *= coef or np.multiply(g, coef, out=g)",
-            _api(_clip_norm(in_place=False))),
-    Mistake("no_root", "the total norm is missing the 1/p root: for p=2 that is the sum of squares, not "
-            "its square root", _api(_clip_norm(total_of=lambda a, p: _p_norm(a, p) ** p if not math.isinf(p) else _p_norm(a, p)))),
-    Mistake("sum_of_norms", "the total is the sum of the per-array norms; it must be the p-norm of all "
-            "entries together: (sum_k ||g_k||^p)^(1/p)", _api(_clip_norm(total_of=lambda a, p: sum(_p_norm([g], p) for g in a)))),
-    Mistake("always_scaled", "gradients were scaled by max_norm / total even when total < max_norm (which "
-            "scales them UP); the coefficient is min(1, max_norm / (total + 1e-6))",
-            _api(_clip_norm(scale_of=lambda m, total: m / (total + EPS)))),
-    Mistake("norm_type_ignored", "norm_type was ignored (always the L2 norm); use the p-norm for norm_type=p "
-            "and the largest |g| for norm_type=inf", _api(_clip_norm(total_of=lambda a, p: _p_norm(a, 2.0)))),
-    Mistake("no_abs", "the p-norm was taken without absolute values (sum g^p, or max g for inf); use |g|",
-            _api(_clip_norm(total_of=lambda a, p: _p_norm(a, p, absolute=False)))),
-    Mistake("no_eps", "the coefficient is max_norm / total; the contract (and torch) use max_norm / "
-            "(total + 1e-6)", _api(_clip_norm(scale_of=lambda m, total: min(1.0, m / total)))),
-    Mistake("no_value_error", "max_norm < 0 must raise ValueError (a negative threshold is meaningless)",
-            _api(_clip_norm(check_negative=False))),
-    Mistake("value_upper_only", "clip_grad_value only clamped from above; clamp to [-clip_value, clip_value]",
-            _api(clip_grad_value=_value_upper_only)),
-    Mistake("value_replaced", "clip_grad_value replaced the dict entries instead of clamping the caller's "
-            "arrays in place (use np.clip(g, -c, c, out=g))", _api(clip_grad_value=_value_replaced)),
-    Mistake("value_rescaled", "clip_grad_value rescaled each array instead of clamping each entry",
-            _api(clip_grad_value=_value_rescaled)),
-]
+# What each known mistake computes, by the key its spec gives it (seqlab/grading/exercises/gradient_clipping/).
+VARIANTS = {
+    "per_array_norm": _api(_per_array_norm),
+    "norm_after_clipping": _api(_clip_norm(returned=lambda total, coef: total * coef)),
+    "replaced_not_in_place": _api(_clip_norm(in_place=False)),
+    "no_root": _api(_clip_norm(total_of=lambda a, p: _p_norm(a, p) ** p if not math.isinf(p) else _p_norm(a, p))),
+    "sum_of_norms": _api(_clip_norm(total_of=lambda a, p: sum(_p_norm([g], p) for g in a))),
+    "always_scaled": _api(_clip_norm(scale_of=lambda m, total: m / (total + EPS))),
+    "norm_type_ignored": _api(_clip_norm(total_of=lambda a, p: _p_norm(a, 2.0))),
+    "no_abs": _api(_clip_norm(total_of=lambda a, p: _p_norm(a, p, absolute=False))),
+    "no_eps": _api(_clip_norm(scale_of=lambda m, total: min(1.0, m / total))),
+    "no_value_error": _api(_clip_norm(check_negative=False)),
+    "value_upper_only": _api(clip_grad_value=_value_upper_only),
+    "value_replaced": _api(clip_grad_value=_value_replaced),
+    "value_rescaled": _api(clip_grad_value=_value_rescaled),
+}

@@ -6,7 +6,6 @@ import numpy as np
 
 from reference.activations import sigmoid
 from reference.gru import GRUCell as Right
-from reference.mistakes import Mistake
 
 
 def _variant(*, order="rzn", update_reversed=False, reset_before_matmul=False, b_hn_outside=False,
@@ -45,28 +44,18 @@ def _variant(*, order="rzn", update_reversed=False, reset_before_matmul=False, b
     return SimpleNamespace(GRUCell=Wrong)
 
 
-MISTAKES = [
-    Mistake("update_reversed", "your update gate looks reversed: you computed h' = z*n + (1-z)*h; the "
-            "convention here (PyTorch's) is h' = (1-z)*n + z*h", _variant(update_reversed=True)),
-    Mistake("reset_before_matmul", "the reset gate is applied before W_hn: n = tanh(W_in x + b_in + W_hn (r*h) "
-            "+ b_hn) is the original paper's form; PyTorch's is n = tanh(W_in x + b_in + r*(W_hn h + b_hn))",
-            _variant(reset_before_matmul=True)),
-    Mistake("b_hn_outside_reset", "b_hn sits outside the reset product; it belongs inside: r * (W_hn h + b_hn)",
-            _variant(b_hn_outside=True)),
-    Mistake("blocks_zrn", "the gate blocks are read in the wrong order (z, r, n); rows of W_ih, W_hh, b_ih, "
-            "b_hh are stacked r, z, n", _variant(order="zrn")),
-    Mistake("blocks_nzr", "the gate blocks are read in the wrong order; rows are stacked r, z, n "
-            "(r = rows 0:H, z = H:2H, n = 2H:3H)", _variant(order="nzr")),
-    Mistake("blocks_rnz", "the z and n blocks are swapped; rows are stacked r, z, n", _variant(order="rnz")),
-    Mistake("reset_not_applied", "the reset gate is never applied: n must use r * (W_hn h + b_hn)",
-            _variant(reset_used=False)),
-    Mistake("candidate_sigmoid", "the candidate n uses sigmoid; it is tanh (so it can be negative)",
-            _variant(candidate=sigmoid)),
-    Mistake("gates_tanh", "the gates r and z use tanh; gates are sigmoids (values in (0, 1))",
-            _variant(gate=np.tanh)),
-    Mistake("gates_ignore_hidden", "the gates r and z ignore the previous state: each is sigmoid(W_i. x + "
-            "b_i. + W_h. h + b_h.), hidden side included", _variant(hidden_in_gates=False)),
-    Mistake("b_hh_ignored", "the hidden-side biases b_hh are missing", _variant(b_hh_used=False)),
-    Mistake("gates_returned_zrn", "the gates are returned as (z, r, n); return them as (r, z, n)",
-            _variant(gates_returned="zrn")),
-]
+# What each known mistake computes, by the key its spec gives it (seqlab/grading/exercises/gru/).
+VARIANTS = {
+    "update_reversed": _variant(update_reversed=True),
+    "reset_before_matmul": _variant(reset_before_matmul=True),
+    "b_hn_outside_reset": _variant(b_hn_outside=True),
+    "blocks_zrn": _variant(order="zrn"),
+    "blocks_nzr": _variant(order="nzr"),
+    "blocks_rnz": _variant(order="rnz"),
+    "reset_not_applied": _variant(reset_used=False),
+    "candidate_sigmoid": _variant(candidate=sigmoid),
+    "gates_tanh": _variant(gate=np.tanh),
+    "gates_ignore_hidden": _variant(hidden_in_gates=False),
+    "b_hh_ignored": _variant(b_hh_used=False),
+    "gates_returned_zrn": _variant(gates_returned="zrn"),
+}

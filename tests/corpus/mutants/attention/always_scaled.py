@@ -1,5 +1,4 @@
-"""MISTAKE: the scores are divided by sqrt(d) even when scale=False.
-EXPECT: even with scale=False
+"""the scores are divided by sqrt(d) even when scale=False.
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the similarity is the cosine similarity (normalised embeddings), not the plain dot product.
-EXPECT: cosine similarity
+"""the similarity is the cosine similarity (normalised embeddings), not the plain dot product.
 """
 
 import math

@@ -1,5 +1,4 @@
-"""MISTAKE: the mask argument is accepted but never applied.
-EXPECT: mask was ignored
+"""the mask argument is accepted but never applied.
 """
 
 import math

@@ -1,5 +1,4 @@
-"""MISTAKE: the mask is applied the wrong way round: positions where mask is True get -inf.
-EXPECT: mask is inverted
+"""the mask is applied the wrong way round: positions where mask is True get -inf.
 """
 
 import math

@@ -1,5 +1,4 @@
-"""MISTAKE: the scores are divided by d instead of sqrt(d).
-EXPECT: divided by d; scaled dot-product attention divides by sqrt\(d\)
+"""the scores are divided by d instead of sqrt(d).
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the backward direction's update leaves out its bias bh_b.
-EXPECT: backward direction leaves out its bias
+"""the backward direction's update leaves out its bias bh_b.
 """
 
 import numpy as np

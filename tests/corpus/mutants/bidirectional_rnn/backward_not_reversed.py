@@ -1,5 +1,4 @@
-"""MISTAKE: the backward RNN also walks the sequence left to right (x[0] first).
-EXPECT: also reads the sequence left to right
+"""the backward RNN also walks the sequence left to right (x[0] first).
 """
 
 import numpy as np

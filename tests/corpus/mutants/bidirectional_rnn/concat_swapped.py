@@ -1,5 +1,4 @@
-"""MISTAKE: each hidden state stacks the backward state on top of the forward state.
-EXPECT: concatenation order is swapped
+"""each hidden state stacks the backward state on top of the forward state.
 """
 
 import numpy as np

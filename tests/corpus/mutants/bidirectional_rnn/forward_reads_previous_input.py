@@ -1,5 +1,4 @@
-"""MISTAKE: off-by-one in time: the forward step t reads inputs[t - 1] (so step 0 wraps round to the last input).
-EXPECT: off-by-one
+"""off-by-one in time: the forward step t reads inputs[t - 1] (so step 0 wraps round to the last input).
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the state update has no tanh: h_t = Wxh x_t + Whh h_{t-1} + bh (a linear RNN).
-EXPECT: tanh nonlinearity is missing
+"""the state update has no tanh: h_t = Wxh x_t + Whh h_{t-1} + bh (a linear RNN).
 """
 
 import numpy as np

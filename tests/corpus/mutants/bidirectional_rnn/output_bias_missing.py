@@ -1,5 +1,4 @@
-"""MISTAKE: the read-out leaves out the output bias by.
-EXPECT: outputs leave out the bias by
+"""the read-out leaves out the output bias by.
 """
 
 import numpy as np

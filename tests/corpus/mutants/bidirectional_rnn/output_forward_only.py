@@ -1,5 +1,4 @@
-"""MISTAKE: the outputs read out only the forward states (the first H columns of Why), ignoring the backward half.
-EXPECT: outputs use only the forward states
+"""the outputs read out only the forward states (the first H columns of Why), ignoring the backward half.
 """
 
 import numpy as np

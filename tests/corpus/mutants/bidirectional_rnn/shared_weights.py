@@ -1,5 +1,4 @@
-"""MISTAKE: the backward pass reuses the forward direction's weights and bias instead of its own.
-EXPECT: both directions use the forward weights
+"""the backward pass reuses the forward direction's weights and bias instead of its own.
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the recurrent product uses the transposed matrix (Whh.T @ h) in both directions.
-EXPECT: recurrent weights are transposed
+"""the recurrent product uses the transposed matrix (Whh.T @ h) in both directions.
 """
 
 import numpy as np

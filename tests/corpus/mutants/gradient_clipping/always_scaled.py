@@ -1,5 +1,4 @@
-"""MISTAKE: the gradients are always multiplied by max_norm / (total + 1e-6), without min(1, ...), so small ones grow.
-EXPECT: even when total < max_norm
+"""the gradients are always multiplied by max_norm / (total + 1e-6), without min(1, ...), so small ones grow.
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the clipping coefficient is max_norm / total, without the + 1e-6 in the denominator.
-EXPECT: coefficient is max_norm / total;
+"""the clipping coefficient is max_norm / total, without the + 1e-6 in the denominator.
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: returns the total norm measured after the gradients were rescaled, not before.
-EXPECT: norm AFTER clipping
+"""returns the total norm measured after the gradients were rescaled, not before.
 
 Gradient clipping, torch.nn.utils.clip_grad_norm_ semantics.
 """

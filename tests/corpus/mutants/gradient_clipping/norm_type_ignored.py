@@ -1,5 +1,4 @@
-"""MISTAKE: norm_type is accepted but ignored: the total is always the L2 norm.
-EXPECT: norm_type was ignored
+"""norm_type is accepted but ignored: the total is always the L2 norm.
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: each gradient array is rescaled by its own norm instead of one coefficient from the global norm.
-EXPECT: clipped by its own norm
+"""each gradient array is rescaled by its own norm instead of one coefficient from the global norm.
 
 Exercise 1: gradient clipping.
 """

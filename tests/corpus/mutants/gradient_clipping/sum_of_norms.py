@@ -1,5 +1,4 @@
-"""MISTAKE: the total norm is the sum of the per-array norms instead of the p-norm of all entries together.
-EXPECT: sum of the per-array norms
+"""the total norm is the sum of the per-array norms instead of the p-norm of all entries together.
 """
 
 import numpy as np

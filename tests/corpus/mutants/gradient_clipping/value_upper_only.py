@@ -1,5 +1,4 @@
-"""MISTAKE: clip_grad_value only clamps large positive entries; large negative ones are left alone.
-EXPECT: only clamped from above
+"""clip_grad_value only clamps large positive entries; large negative ones are left alone.
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the hidden-side biases b_hh are never added.
-EXPECT: hidden-side biases b_hh are missing
+"""the hidden-side biases b_hh are never added.
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the hidden bias b_hn is added outside the reset product: r * (W_hn h) + b_hn.
-EXPECT: b_hn sits outside the reset product
+"""the hidden bias b_hn is added outside the reset product: r * (W_hn h) + b_hn.
 """
 
 import numpy as np

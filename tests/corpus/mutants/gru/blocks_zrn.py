@@ -1,5 +1,4 @@
-"""MISTAKE: the row blocks of the weights are read as z, r, n instead of r, z, n.
-EXPECT: gate blocks are read in the wrong order
+"""the row blocks of the weights are read as z, r, n instead of r, z, n.
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the candidate n uses sigmoid instead of tanh.
-EXPECT: candidate n uses sigmoid
+"""the candidate n uses sigmoid instead of tanh.
 """
 
 import numpy as np

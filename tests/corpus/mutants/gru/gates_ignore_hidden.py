@@ -1,5 +1,4 @@
-"""MISTAKE: the reset and update gates are computed from the input alone (W_i. x + b_i.), without the hidden side.
-EXPECT: gates r and z ignore the previous state
+"""the reset and update gates are computed from the input alone (W_i. x + b_i.), without the hidden side.
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the gates are returned as (z, r, n) instead of (r, z, n).
-EXPECT: gates are returned as \(z, r, n\)
+"""the gates are returned as (z, r, n) instead of (r, z, n).
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the reset and update gates use tanh instead of sigmoid.
-EXPECT: gates r and z use tanh
+"""the reset and update gates use tanh instead of sigmoid.
 """
 
 import numpy as np

@@ -1,5 +1,4 @@
-"""MISTAKE: the reset gate multiplies h before W_hn (the Cho et al. paper form), not (W_hn h + b_hn).
-EXPECT: reset gate is applied before W_hn
+"""the reset gate multiplies h before W_hn (the Cho et al. paper form), not (W_hn h + b_hn).
 """
 
 import numpy as np

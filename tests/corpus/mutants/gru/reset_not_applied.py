@@ -1,5 +1,4 @@
-"""MISTAKE: the reset gate is computed and returned but never used in the candidate.
-EXPECT: reset gate is never applied
+"""the reset gate is computed and returned but never used in the candidate.
 """
 
 import numpy as np

@@ -1,0 +1,98 @@
+"""Grades a submission folder: every exercise in its own child, judged here after the child has exited.
+
+    submission folder --(copy one file)--> child: import, call, write raw arrays --> parent: judge
+                                                                                     ^
+                                           expected values and known mistakes -------+ (computed afterwards)
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from seqlab import __version__
+from seqlab.grading import diagnosis, tolerance
+from seqlab.grading.judge import judge
+from seqlab.grading.outcome import Outcome
+from seqlab.grading.registry import EXERCISES, file_names
+from seqlab.grading.report import CheckResult, ExerciseReport, Report
+from seqlab.grading.runner import run_exercise
+from seqlab.grading.sandbox import Limits, active_protections
+from seqlab.grading.seeds import PUBLIC, SeedSource
+from seqlab.grading.spec import Exercise
+
+
+def missing_file_message(folder: Path, exercise: Exercise) -> str:
+    present = sorted(p.name for p in folder.glob("*.py")) if folder.is_dir() else []
+    close = difflib.get_close_matches(exercise.file_name, present, n=1, cutoff=0.6)
+    hint = f" Did you mean to name {close[0]} {exercise.file_name}?" if close else ""
+    expected = ", ".join(file_names())
+    return (f"no {exercise.file_name} in {folder}.{hint} A submission folder holds {expected} "
+            f"(found: {', '.join(present) or 'no .py files'})")
+
+
+def _rerun_command(folder: Path, exercise: str, check: str) -> str:
+    return f"python -m seqlab grade {folder} --only {exercise} --check {check}"
+
+
+def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource, limits: Limits,
+                   only_check: str | None = None) -> ExerciseReport:
+    start = time.perf_counter()
+    cases = oracle.cases(exercise, source, only_check)
+    module_file = folder / exercise.file_name
+    if module_file.is_symlink():
+        problem = f"{exercise.file_name} is a symbolic link; submit the file itself"
+    elif not module_file.is_file():
+        problem = missing_file_message(folder, exercise)
+    else:
+        problem = None
+    if problem is None:
+        outcomes = run_exercise(module_file, exercise, cases, limits).outcomes
+    else:
+        outcomes = {case.check.name: Outcome(error=("missing_file", problem)) for case in cases}
+    # Only now, with the child gone, is anything about the right answer computed.
+    verdicts, candidates = {}, {}
+    for case in cases:
+        got = outcomes[case.check.name]
+        expected = oracle.expected(exercise, case)
+        tol = tolerance.for_inputs(case.arrays)
+        verdicts[case.check.name] = reason = judge(got, expected, tol)
+        if reason is not None and got.error is None:
+            candidates[case.check.name] = diagnosis.matching_mistakes(oracle, exercise, case, got, expected, tol)
+    named = diagnosis.pick(candidates)
+    tests = []
+    for case in cases:
+        name, points = case.check.name, case.check.points
+        reason = verdicts[name]
+        if reason is None:
+            tests.append(CheckResult(name, True, points, points))
+            continue
+        mistakes = [named[name]] if name in named else []
+        rerun = _rerun_command(folder, exercise.name, name) if source.kind == "public" else ""
+        tests.append(CheckResult(name, False, 0, points, reason, mistakes, diagnosis.describe(exercise, mistakes),
+                                 rerun))
+    return ExerciseReport(exercise.name, sum(t.points for t in tests), sum(t.max_points for t in tests), tests,
+                          time.perf_counter() - start)
+
+
+def grade(folder: Path, oracle, source: SeedSource = PUBLIC, limits: Limits = Limits(),
+          only: str | None = None, only_check: str | None = None) -> Report:
+    """Grades the exercises of one folder concurrently (each in its own child process)."""
+    exercises = [EXERCISES[only]] if only else list(EXERCISES.values())
+    with ThreadPoolExecutor(max_workers=len(exercises)) as pool:
+        futures = {e.name: pool.submit(grade_exercise, folder, e, oracle, source, limits, only_check)
+                   for e in exercises}
+        reports = {name: future.result() for name, future in futures.items()}
+    meta = {
+        "grader_version": __version__,
+        "oracle": oracle.kind,
+        "reference_hash": oracle.reference_hash,
+        "seed_kind": source.kind,
+        "student": source.student,
+        "submission": str(folder),
+        "protections": list(active_protections()),
+        "wall_seconds_limit": limits.wall_seconds,
+    }
+    return Report(reports, meta)
