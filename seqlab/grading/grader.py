@@ -14,8 +14,10 @@ from pathlib import Path
 
 from seqlab import __version__
 from seqlab.grading import diagnosis, tolerance
+from seqlab.grading.diagnosis import Diagnosis
 from seqlab.grading.judge import judge
 from seqlab.grading.outcome import Outcome
+from seqlab.grading.probes import probe_cases, probe_of
 from seqlab.grading.registry import EXERCISES, file_names
 from seqlab.grading.report import CheckResult, ExerciseReport, Report
 from seqlab.grading.runner import run_exercise
@@ -37,10 +39,33 @@ def _rerun_command(folder: Path, exercise: str, check: str) -> str:
     return f"python -m seqlab grade {folder} --only {exercise} --check {check}"
 
 
+def _source_lines(module_file: Path) -> list[str]:
+    """The submission's text (read, never imported): a pitfall is reasoned from the lines around the failing one."""
+    try:
+        return module_file.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _counted(exercise: Exercise, verdicts: dict[str, str | None]) -> dict[str, str | None]:
+    """The verdicts with no free points: a trivial check (a do-nothing function passes it) that passed counts only
+    when a main check of the same function passed too."""
+    counted = dict(verdicts)
+    for check in exercise.checks:
+        if check.trivial and verdicts.get(check.name) is None and check.name in verdicts:
+            mains = exercise.main_checks(check)
+            if not any(verdicts.get(main.name, "") is None for main in mains):
+                counted[check.name] = (f"passed, but this check counts only together with a main check of "
+                                       f"{exercise.function_of(check)} ({', '.join(m.name for m in mains)}), and "
+                                       f"none of them passed")
+    return counted
+
+
 def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource, limits: Limits,
                    only_check: str | None = None) -> ExerciseReport:
     start = time.perf_counter()
     cases = oracle.cases(exercise, source, only_check)
+    probes = probe_cases(exercise, cases)
     module_file = folder / exercise.file_name
     if module_file.is_symlink():
         problem = f"{exercise.file_name} is a symbolic link; submit the file itself"
@@ -49,30 +74,32 @@ def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource,
     else:
         problem = None
     if problem is None:
-        outcomes = run_exercise(module_file, exercise, cases, limits).outcomes
+        outcomes = run_exercise(module_file, exercise, cases + probes, limits).outcomes
     else:
-        outcomes = {case.check.name: Outcome(error=("missing_file", problem)) for case in cases}
+        outcomes = {case.check.name: Outcome(error=("missing_file", problem)) for case in cases + probes}
     # Only now, with the child gone, is anything about the right answer computed.
-    verdicts, candidates = {}, {}
-    for case in cases:
-        got = outcomes[case.check.name]
-        expected = oracle.expected(exercise, case)
-        tol = tolerance.for_inputs(case.arrays)
-        verdicts[case.check.name] = reason = judge(got, expected, tol)
-        if reason is not None and got.error is None:
-            candidates[case.check.name] = diagnosis.matching_mistakes(oracle, exercise, case, got, expected, tol)
-    named = diagnosis.pick(candidates)
+    tols = {case.check.name: tolerance.for_inputs(case.arrays) for case in cases + probes}
+    expected = {case.check.name: oracle.expected(exercise, case) for case in cases}
+    verdicts = {case.check.name: judge(outcomes[case.check.name], expected[case.check.name], tols[case.check.name])
+                for case in cases}
+    diagnoses = {}
+    if problem is None and any(verdict is not None for verdict in verdicts.values()):
+        expected |= {case.check.name: oracle.expected(exercise, case) for case in probes
+                     if probe_of(exercise, case).relation is None}
+        diagnoses = diagnosis.diagnose(oracle, exercise, cases, probes, outcomes, expected, verdicts, tols,
+                                       _source_lines(module_file))
+    counted = _counted(exercise, verdicts)
     tests = []
     for case in cases:
         name, points = case.check.name, case.check.points
-        reason = verdicts[name]
+        reason = counted[name]
         if reason is None:
             tests.append(CheckResult(name, True, points, points))
             continue
-        mistakes = [named[name]] if name in named else []
+        d = diagnoses.get(name, Diagnosis())
         rerun = _rerun_command(folder, exercise.name, name) if source.kind == "public" else ""
-        tests.append(CheckResult(name, False, 0, points, reason, mistakes, diagnosis.describe(exercise, mistakes),
-                                 rerun))
+        tests.append(CheckResult(name, False, 0, points, reason, d.mistakes, d.diagnosis, rerun, parts=d.parts,
+                                 probes=d.probes, findings=d.findings, explanation=d.explanation, error=d.error))
     return ExerciseReport(exercise.name, sum(t.points for t in tests), sum(t.max_points for t in tests), tests,
                           time.perf_counter() - start)
 

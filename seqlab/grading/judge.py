@@ -2,7 +2,8 @@
 
 For every expected output: exact type (plain ``np.ndarray``, or a Python float), floating dtype, exact
 shape, finite, then closeness at the tolerance of ``seqlab.grading.tolerance``. Outputs named ``input:...`` are
-the arrays the student was handed, read back after the call: they must be bit-for-bit unchanged.
+the arrays the student was handed, read back after the call: they must be bit-for-bit unchanged. Outputs named
+``observed:...`` are read back for feedback only (is each dict entry still the caller's array?) and never judged.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 from seqlab.grading.outcome import Outcome
 from seqlab.grading.tolerance import FLOAT64, Tolerance
 
+OBSERVED = "observed:"
 PREFIXES = {  # how each kind of error the driver or runner reports reads in feedback
     "not_implemented": "",
     "import": "importing the module failed: ",
@@ -74,6 +76,8 @@ def judge(got: Outcome, expected: Outcome, tol: Tolerance) -> str | None:
         kind, text = got.error
         return PREFIXES.get(kind, "") + text
     for key, value in expected.floats.items():
+        if key.startswith(OBSERVED):
+            continue
         if key in got.floats:
             if key.startswith("len("):
                 if got.floats[key] != value:
@@ -87,6 +91,8 @@ def judge(got: Outcome, expected: Outcome, tol: Tolerance) -> str | None:
         else:
             return f"returned no {key}"
     for key, value in expected.arrays.items():
+        if key.startswith(OBSERVED):
+            continue
         if key in got.arrays:
             reason = _judge_array(key, got.arrays[key], value, tol)
             if reason:

@@ -23,7 +23,7 @@ import numpy as np
 
 from seqlab.grading import driver
 from seqlab.grading.cases import Case
-from seqlab.grading.outcome import Outcome
+from seqlab.grading.outcome import Outcome, clean_record
 from seqlab.grading.sandbox import ChildOutcome, Limits, run_isolated
 from seqlab.grading.spec import Exercise
 
@@ -83,9 +83,10 @@ def _outcome(results: Path, k: int) -> Outcome | None:
         return None
     try:
         payload = _read_payload(meta)
+        record = clean_record(payload.get("record"))
         if payload.get("error"):
             kind, text = payload["error"]
-            return Outcome(error=(str(kind), str(text)[:500]))
+            return Outcome(error=(str(kind), str(text)[:500]), record=record)
         floats = {str(key): float(value) for key, value in payload.get("floats", {}).items()}
         bad_types = {str(key): str(value)[:200] for key, value in payload.get("bad_types", {}).items()}
         _check_archive(data)
@@ -93,7 +94,7 @@ def _outcome(results: Path, k: int) -> Outcome | None:
             arrays = {key: np.array(npz[key]) for key in npz.files}
     except Exception as exc:  # anything malformed that the child wrote
         return Outcome(error=("crash", f"the exercise's process left an unreadable result ({type(exc).__name__})"))
-    return Outcome(arrays, floats, bad_types)
+    return Outcome(arrays, floats, bad_types, record=record)
 
 
 def copy_submission_file(source: Path, target: Path) -> None:

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from seqlab.grading.exercises.bidirectional_rnn.feedback import FINDINGS, PARTS, PROBES
 from seqlab.grading.spec import Check, Exercise, mistakes, normal
 
 
@@ -41,6 +42,7 @@ MISTAKES = mistakes(
     ("output_forward_only",
      "the outputs use only the forward states; outputs[t] = Why [hf[t]; hb[t]] + by with the full (O, "
      "2H) Why"),
+    ("forward_bias_missing", "the forward direction leaves out its bias bh_f"),
     ("backward_bias_missing", "the backward direction leaves out its bias bh_b"),
     ("output_bias_missing", "the outputs leave out the bias by: outputs[t] = Why hiddens[t] + by"),
     ("whh_transposed", "the recurrent weights are transposed (Whh.T @ h); weights are (out, in): Whh @ h"),
@@ -53,6 +55,9 @@ MISTAKES = mistakes(
      "an off-by-one in time: hiddens[t] pairs the forward state of step t-1 with the backward state of"
      " step t (a state list that starts with h0 = 0 is one step behind); use hf[t], the state after "
      "reading x[t]"),
+    ("output_softmax",
+     "the outputs go through a softmax; they are linear scores (logits): outputs[t] = Why hiddens[t] + by"),
+    ("output_tanh", "the outputs go through tanh; they are linear: outputs[t] = Why hiddens[t] + by"),
 )
 
 EXERCISE = Exercise(
@@ -68,4 +73,7 @@ EXERCISE = Exercise(
         Check("forward_single_step", 2, "birnn_forward", "T=1: both directions see one input", _forward(3, 4, 2, 3, 1)),
     ),
     mistakes=MISTAKES,
+    parts=PARTS,
+    probes=PROBES,
+    findings=FINDINGS,
 )
