@@ -20,8 +20,8 @@ def _naive_softmax(x, axis=-1):
         return e / e.sum(axis=axis, keepdims=True)
 
 
-def _wrong_axis_softmax(x, axis=-1):
-    return right.softmax(x, axis=0 if axis in (-1, x.ndim - 1) else -1)
+def _first_axis_softmax(x, axis=-1):
+    return right.softmax(x, axis=0)
 
 
 def _global_softmax(x, axis=-1):
@@ -46,7 +46,7 @@ SIMILARITIES = {
     "cosine": lambda E: right.similarity_matrix(E / np.linalg.norm(E, axis=-1, keepdims=True)),
     "scaled": lambda E: right.similarity_matrix(E) / math.sqrt(E.shape[-1]),
 }
-SOFTMAXES = {"stable": right.softmax, "naive": _naive_softmax, "wrong_axis": _wrong_axis_softmax,
+SOFTMAXES = {"stable": right.softmax, "naive": _naive_softmax, "first_axis": _first_axis_softmax,
              "global": _global_softmax, "global_shift": _global_shift_softmax, "axis_ignored": _last_axis_softmax}
 SCALES = {"sqrt_d": lambda n, d: math.sqrt(d), "d": lambda n, d: d, "none": lambda n, d: 1.0,
           "sqrt_n": lambda n, d: math.sqrt(n)}
@@ -58,26 +58,29 @@ MASKINGS = {
 }
 
 
-def variant(*, similarity="dot", softmax="stable", scale_by="sqrt_d", always_scale=False, masking="neg_inf",
-            mask_after_softmax=False, weights_axis=-1, output="weights_E", returned="output_weights"):
+def variant(*, similarity="dot", softmax="stable", scale_by="sqrt_d", always_scale=False, scale_after_softmax=False,
+            masking="neg_inf", mask_after_softmax=False, weights_axis=-1, output="weights_E",
+            returned="output_weights"):
     """The attention API making exactly the mistakes the switches name.
 
-        S = similarity(E);  S /= scale(n, d) when scale (or always_scale);  S = masking(S, mask)
+        S = similarity(E);  S = S / scale(n, d) when scale (or always_scale);  S = masking(S, mask)
         A = softmax(S, axis=weights_axis)   (or A = softmax(S) * mask when mask_after_softmax: not renormalised)
         O = A E  ("weights_E")  or  A^T E ("transposed");  self_attention returns (O, A) or (A, O)
+    With scale_after_softmax the division by scale(n, d) comes after the softmax: A = softmax(S) / scale(n, d).
     """
     similarity_matrix, soft = SIMILARITIES[similarity], SOFTMAXES[softmax]
 
     def attention_weights(E, scale=True, mask=None):
         S = similarity_matrix(E)
-        if scale or always_scale:
-            S = S / SCALES[scale_by](E.shape[-2], E.shape[-1])
+        divisor = SCALES[scale_by](E.shape[-2], E.shape[-1]) if scale or always_scale else 1.0
+        if not scale_after_softmax:
+            S = S / divisor
         if mask is not None and not mask_after_softmax:
             S = MASKINGS[masking](S, np.asarray(mask, dtype=bool))
         A = soft(S, axis=weights_axis)
         if mask is not None and mask_after_softmax:
             A = A * np.asarray(mask, dtype=bool)
-        return A
+        return A / divisor if scale_after_softmax else A
 
     def self_attention(E, scale=True, mask=None):
         A = attention_weights(E, scale=scale, mask=mask)
@@ -94,7 +97,7 @@ SWITCHES = {
     "cosine_similarity": {"similarity": "cosine"},
     "similarity_scaled": {"similarity": "scaled"},
     "softmax_overflow": {"softmax": "naive"},
-    "softmax_wrong_axis": {"softmax": "wrong_axis"},
+    "softmax_wrong_axis": {"softmax": "first_axis"},
     "softmax_global": {"softmax": "global"},
     "softmax_global_max": {"softmax": "global_shift"},
     "softmax_axis_ignored": {"softmax": "axis_ignored"},
@@ -103,6 +106,7 @@ SWITCHES = {
     "scaled_by_sqrt_n": {"scale_by": "sqrt_n"},
     "scale_ignored": {"scale_by": "none"},
     "always_scaled": {"always_scale": True},
+    "scaled_after_softmax": {"scale_after_softmax": True},
     "mask_ignored": {"masking": "ignored"},
     "mask_inverted": {"masking": "inverted"},
     "mask_zeroed_scores": {"masking": "zeroed"},

@@ -61,6 +61,8 @@ def variant(*, rereverse=True, order="fb", shared=False, backward_reversed=True,
             act = OUTPUT_ACTIVATIONS[output_activation]
             if readout == "forward_only":
                 outputs = [act(self.Why[:, :H] @ hf[t] + by) for t in range(T)]
+            elif readout == "halves_swapped":  # Why's forward columns applied to hb and the other way round
+                outputs = [act(self.Why[:, :H] @ hb[t] + self.Why[:, H:] @ hf[t] + by) for t in range(T)]
             else:
                 outputs = [act(self.Why @ ht + by) for ht in hiddens]  # (O, B)
             return outputs, hiddens
@@ -76,6 +78,7 @@ SWITCHES = {
     "backward_not_reversed": {"backward_reversed": False},
     "backward_starts_from_forward": {"h0_from_forward": True},
     "output_forward_only": {"readout": "forward_only"},
+    "readout_halves_swapped": {"readout": "halves_swapped"},
     "forward_bias_missing": {"forward_bias": False},
     "backward_bias_missing": {"backward_bias": False},
     "output_bias_missing": {"output_bias": False},

@@ -72,6 +72,7 @@ SWITCHES = {
     "candidate_sigmoid": {"candidate": sigmoid},
     "gates_tanh": {"gate": np.tanh},
     "gates_ignore_hidden": {"hidden_in_gates": False},
+    "biases_ignored": {"b_ih_used": False, "b_hh_used": False},
     "b_ih_ignored": {"b_ih_used": False},
     "b_hh_ignored": {"b_hh_used": False},
     "gates_returned_zrn": {"gates_returned": "zrn"},

@@ -1,15 +1,19 @@
 """Which combination of known mistakes a wrong submission reproduces, exactly.
 
 Known mistakes are switches of a parameterised reference (``reference/mistakes/<name>.py``: reset placement x
-update direction x biases x gate order ...). For one function of the API (a family of checks), the search tries
-the combinations of up to ``MAX_SWITCHES`` switches, smallest first, and keeps those whose outcome equals the
-student's at the check's tolerance on every check of the family where the student's code returned a result. The
-smallest size that reproduces the submission wins; when several combinations of that size do, a check is named only
-after the switches that all of them need on it ("wrong names are worse than none").
+update direction x biases x gate order ...). For the failed checks of one function of the API (a family), the
+search tries the combinations of up to ``MAX_SWITCHES`` switches that change some check of that family, smallest
+first, and keeps a combination when its outcome equals the student's at the check's tolerance on every check where
+it applies: every check of the family, and every other check that one of its switches changes (a similarity_matrix
+mistake shows in attention_weights too), wherever the student's code returned a result. The smallest size that
+reproduces the submission wins; when several combinations of that size do, a check is named only after the switches
+that all of them need there ("wrong names are worse than none").
 
-Pruning (never a wrong name, at worst a missed one): a switch that, alone, changes a part the student got right
-(localise) or a probe the student agrees with is not tried unless another switch of the combination changes that
-part too (they might cancel); and every wrong part must be changed by some switch of the combination.
+Pruning (at worst a missed name, never a wrong one: every kept combination is checked exactly): a switch that,
+alone, changes a piece of output the student got right (a part of localise, a whole check, a probe) is not tried
+unless another switch of the combination changes that piece too (they might cancel). Derived parts (a residual,
+"the arrays changed at all") are not used: mistakes interact there (a NaN norm leaves the arrays unscaled), and
+neither is the converse rule "each wrong piece is changed by one switch alone".
 """
 
 from __future__ import annotations
@@ -30,19 +34,20 @@ WHOLE = "*"  # the whole outcome of a case, as a part
 
 @dataclass
 class Search:
-    """The evidence of one family (the checks of one API function, their probes) and the student's results."""
+    """The evidence of one exercise and the student's results; one search per family of failed checks."""
 
     oracle: object
     exercise: Exercise
-    checks: list[Case]  # the family's checks where the student's code returned a result
-    probes: list[Case]  # the family's ablation probes the student agrees with (metamorphic ones are not evidence)
+    checks: list[Case]  # the checks where the student's code returned a result
+    probes: list[Case]  # the ablation probes the student gets wholly right (metamorphic ones are not evidence)
     got: dict[str, Outcome]
     expected: dict[str, Outcome]
     tols: dict[str, Tolerance]
     failed: set[str]  # the checks the student failed
     parts: dict[str, dict[str, bool]]  # the student's parts, by check (passed ones too)
-    evaluated: int = 0  # combinations run through the exact match (for the benchmark's report)
+    evaluated: int = 0  # combinations checked exactly (for the benchmark's report)
     _memo: dict = field(default_factory=dict)
+    _touched: dict = field(default_factory=dict)
 
     def outcome(self, case: Case, keys: tuple[str, ...]) -> Outcome | None:
         if not keys:
@@ -52,60 +57,68 @@ class Search:
             self._memo[memo_key] = self.oracle.variant(self.exercise, case, keys)
         return self._memo[memo_key]
 
-    def touched(self, key: str, case: Case) -> set[str]:
-        """The parts of a case that one switch, alone, changes (WHOLE when it changes anything)."""
-        variant = self.outcome(case, (key,))
-        name = case.check.name
-        if variant is None:
-            return set()
-        if variant.error is None and matches(variant, self.expected[name], self.tols[name]):
-            return set()
+    def touched(self, key: str, case: Case) -> frozenset[str]:
+        """The pieces of a case that one switch, alone, changes: WHOLE when it changes anything, and the
+        non-derived parts it changes."""
+        memo_key = (key, case.check.name)
+        if memo_key not in self._touched:
+            self._touched[memo_key] = self._changes(key, case)
+        return self._touched[memo_key]
+
+    def _changes(self, key: str, case: Case) -> frozenset[str]:
+        variant, name = self.outcome(case, (key,)), case.check.name
+        if variant is None or (variant.error is None and matches(variant, self.expected[name], self.tols[name])):
+            return frozenset()
         changed = {WHOLE}
         if variant.error is None:
-            variant_parts = localise.parts(self.exercise, case, variant, self.expected[name], self.tols[name])
-            changed |= {part for part, right in variant_parts.items() if not right}
-        return changed
+            pieces = localise.parts(self.exercise, case, variant, self.expected[name], self.tols[name],
+                                    derived=False)
+            changed |= {part for part, right in pieces.items() if not right}
+        return frozenset(changed)
 
-    def reproduces(self, keys: tuple[str, ...]) -> bool:
+    def reproduces(self, keys: tuple[str, ...], family: list[Case]) -> bool:
+        """Whether the combination gives the student's outcome on the family's checks (in the order given) and on
+        every other check one of its switches changes."""
         self.evaluated += 1
-        for case in self.checks:  # failed checks first: they reject most combinations at once
+        others = [case for case in self.checks if case not in family
+                  and any(self.touched(key, case) for key in keys)]
+        for case in family + others:
             variant = self.outcome(case, keys)
             if variant is None or not matches(self.got[case.check.name], variant, self.tols[case.check.name]):
                 return False
         return True
 
 
-def _evidence(search: Search) -> tuple[list[tuple[Case, str]], list[tuple[Case, str]]]:
-    """(right items, wrong items): (case, part) pairs the student got right, and wrong ones."""
-    right, wrong = [], []
+def _right_pieces(search: Search) -> list[tuple[Case, str]]:
+    """The (case, piece) pairs the student got right: non-derived parts, and WHOLE (everything the call returned,
+    what is only observed for feedback included) for checks and probes."""
+    derived = {part.name for part in search.exercise.parts if part.derived}
+    right = []
     for case in search.checks:
         name = case.check.name
-        for part, ok in search.parts.get(name, {}).items():
-            (right if ok else wrong).append((case, part))
-        # Whole means everything the call returned, what is only observed for feedback included.
-        whole = matches(search.got[name], search.expected[name], search.tols[name])
-        (right if whole else wrong).append((case, WHOLE))
-    right += [(probe, WHOLE) for probe in search.probes]
-    return right, wrong
+        right += [(case, part) for part, ok in search.parts.get(name, {}).items() if ok and part not in derived]
+        if matches(search.got[name], search.expected[name], search.tols[name]):
+            right.append((case, WHOLE))
+    return right + [(probe, WHOLE) for probe in search.probes]
 
 
-def minimal_matches(search: Search) -> list[tuple[str, ...]]:
-    """Every smallest combination of switches that reproduces the student's results on all the family's checks."""
-    if not search.failed & {case.check.name for case in search.checks}:
+def minimal_matches(search: Search, function: str) -> list[tuple[str, ...]]:
+    """Every smallest combination of switches that reproduces the student's results wherever it applies, for the
+    failed checks of one function."""
+    exercise = search.exercise
+    # Failed checks first, the smallest first: most combinations are rejected by the first check they are run on.
+    family = sorted((case for case in search.checks if exercise.function_of(case.check) == function),
+                    key=lambda case: (case.check.name not in search.failed, sum(a.size for a in case.arrays.values())))
+    if not family or family[0].check.name not in search.failed:
         return []
-    switches = search.oracle.switches(search.exercise)  # key -> the switch names it sets, in the spec's order
-    largest = MAX_SWITCHES if search.oracle.combinable(search.exercise) else 1
-    search.checks.sort(key=lambda case: case.check.name not in search.failed)
-    evidence = search.checks + search.probes
-    touches = {key: {case.check.name: search.touched(key, case) for case in evidence} for key in switches}
-    relevant = [key for key in switches if any(touches[key][case.check.name] for case in search.checks)]
-    right, wrong = _evidence(search)
+    switches = search.oracle.switches(exercise)  # key -> the switch names it sets, in the spec's order
+    largest = MAX_SWITCHES if search.oracle.combinable(exercise) else 1
+    relevant = [key for key in switches if any(search.touched(key, case) for case in family)]
+    right = _right_pieces(search)
 
     def pruned(combo: tuple[str, ...]) -> bool:
-        for case, part in right:
-            if sum(part in touches[key][case.check.name] for key in combo) == 1:
-                return True  # one switch spoils a part the student has right, and nothing could cancel it
-        return any(not any(part in touches[key][case.check.name] for key in combo) for case, part in wrong)
+        # One switch spoils a piece the student has right, and no other switch of the combination could cancel it.
+        return any(sum(piece in search.touched(key, case) for key in combo) == 1 for case, piece in right)
 
     for size in range(1, largest + 1):
         found = []
@@ -113,20 +126,20 @@ def minimal_matches(search: Search) -> list[tuple[str, ...]]:
             sets = [switches[key] for key in combo]
             if sum(len(s) for s in sets) != len(frozenset().union(*sets)):
                 continue  # two mistakes that set the same switch
-            if not pruned(combo) and search.reproduces(combo):
+            if not pruned(combo) and search.reproduces(combo, family):
                 found.append(combo)
         if found:
             return found
     return []
 
 
-def named_per_check(search: Search, found: list[tuple[str, ...]]) -> dict[str, list[str]]:
-    """For each failed check, the switches every smallest combination needs there: those without which the
-    combination's outcome on that check would change."""
+def named_per_check(search: Search, found: list[tuple[str, ...]], function: str) -> dict[str, list[str]]:
+    """For each failed check of the function, the switches every smallest combination needs there: those without
+    which the combination's outcome on that check would change."""
     named = {}
     for case in search.checks:
         name = case.check.name
-        if name not in search.failed:
+        if name not in search.failed or search.exercise.function_of(case.check) != function:
             continue
         needed = None
         for combo in found:

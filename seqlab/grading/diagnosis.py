@@ -93,15 +93,15 @@ def diagnose(oracle, exercise: Exercise, cases: list[Case], probes: list[Case], 
     if not failed:
         return {}
     by_name = {case.check.name: case for case in cases}
-    functions = {exercise.function_of(by_name[name].check) for name in failed}
+    functions = list(dict.fromkeys(exercise.function_of(by_name[name].check) for name in by_name if name in failed))
     parts = {case.check.name: localise.parts(exercise, case, outcomes[case.check.name], expected[case.check.name],
                                              tols[case.check.name])
-             for case in cases if exercise.function_of(case.check) in functions}
+             for case in cases}
     # A probe is evidence for findings when it is metamorphic (a relation the student's results must keep), or an
     # ablation of a check the student failed ("with zero biases your step is right"). For pruning the search, an
     # ablation probe is evidence when everything it returned is right, what is observed for feedback included.
     agreement: dict[str, dict[str, bool]] = {}  # function -> probe -> agrees
-    agreeing: dict[str, list[Case]] = {}  # function -> the ablation probes the student gets wholly right
+    agreeing: list[Case] = []  # the ablation probes the student gets wholly right
     for case in probes:
         probe, got = probe_of(exercise, case), outcomes[case.check.name]
         base = by_name[probe.check]
@@ -112,15 +112,13 @@ def diagnose(oracle, exercise: Exercise, cases: list[Case], probes: list[Case], 
             agreement.setdefault(function, {})[probe.name] = said
         if probe.relation is None and got.error is None and matches(got, expected[case.check.name],
                                                                    tols[case.check.name]):
-            agreeing.setdefault(function, []).append(case)
+            agreeing.append(case)
 
+    scored = [case for case in cases if outcomes[case.check.name].error is None]
+    search = Search(oracle, exercise, scored, agreeing, outcomes, expected, tols, failed, parts)
     named: dict[str, list[str]] = {}
     for function in functions:
-        family = [case for case in cases if exercise.function_of(case.check) == function]
-        scored = [case for case in family if outcomes[case.check.name].error is None]
-        search = Search(oracle, exercise, scored, agreeing.get(function, []), outcomes, expected, tols, failed,
-                        parts)
-        named |= named_per_check(search, minimal_matches(search))
+        named |= named_per_check(search, minimal_matches(search, function), function)
 
     diagnoses = {}
     for name in sorted(failed, key=list(by_name).index):

@@ -82,6 +82,11 @@ def _shapes(frame):
     return shapes
 
 
+def _is_submission(filename, module_file):
+    """Whether code comes from the student's file (importlib records its absolute path)."""
+    return module_file is not None and os.path.abspath(filename) == os.path.abspath(module_file)
+
+
 def error_record(exc, module_file):
     """What went wrong, as data: the exception's type and message and where it happened: the deepest line of the
     student's file (or, when the student's code was never reached, of the grader's calls.py), its text and the
@@ -95,12 +100,12 @@ def error_record(exc, module_file):
     tb = exc.__traceback__
     while tb is not None:
         name = tb.tb_frame.f_code.co_filename
-        if module_file is not None and name == module_file:
+        if _is_submission(name, module_file):
             where, frame = "submission", tb
         elif name == "calls.py" and where != "submission":
             where, frame = "grader", tb
         tb = tb.tb_next
-    if isinstance(exc, SyntaxError) and exc.filename == module_file:
+    if isinstance(exc, SyntaxError) and exc.filename and _is_submission(exc.filename, module_file):
         record.update({"in": "submission", "line": exc.lineno or 0, "function": "",
                        "text": (exc.text or "").strip()[:200]})
     elif frame is not None:
@@ -126,7 +131,7 @@ def _warnings(caught, module_file):
     """RuntimeWarnings (overflow in exp, invalid value...) raised on the student's lines, at most 5."""
     seen = []
     for w in caught:
-        if w.filename == module_file and len(seen) < 5:
+        if _is_submission(w.filename, module_file) and len(seen) < 5:
             seen.append({"category": w.category.__name__, "message": str(w.message)[:200], "line": w.lineno,
                          "text": (linecache.getline(w.filename, w.lineno) or "").strip()[:200]})
     return seen

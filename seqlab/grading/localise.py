@@ -33,13 +33,16 @@ def same(have: np.ndarray | None, want: np.ndarray, tol: Tolerance, partial: boo
     return bool(close.all())
 
 
-def parts(exercise: Exercise, case: Case, got: Outcome, expected: Outcome, tol: Tolerance) -> dict[str, bool]:
+def parts(exercise: Exercise, case: Case, got: Outcome, expected: Outcome, tol: Tolerance,
+          derived: bool = True) -> dict[str, bool]:
     """{part name: right?} for every part of the exercise that exists in this check's expected result (empty when
-    the student's code raised)."""
+    the student's code raised); without the derived parts when `derived` is False."""
     if got.error is not None or expected.error is not None:
         return {}
     found = {}
     for part in exercise.parts:
+        if part.derived and not derived:
+            continue
         want = _piece(part, case, expected)
         if want is not None:
             found[part.name] = same(_piece(part, case, got), want, tol, part.partial)

@@ -113,20 +113,27 @@ class ReferenceOracle:
 
 
 def _exported_combinations(exercise: Exercise, oracle: ReferenceOracle,
-                           cases: list[Case]) -> list[tuple[str, tuple[str, ...]]]:
-    """(function, combination) for every combination of 2 to MAX_SWITCHES mistakes that a search on these cases can
-    ask for: those of mistakes that, alone, change some check of that function."""
+                           cases: list[Case]) -> dict[tuple[str, ...], list[Case]]:
+    """Every combination of 2 to MAX_SWITCHES mistakes that a search on these cases can ask for (those of mistakes
+    that, alone, change some check of one function), with the checks it is asked about: that function's, and every
+    check one of its mistakes changes."""
     if not oracle.combinable(exercise):
-        return []
+        return {}
     switches = oracle.switches(exercise)
     expected = {case.check.name: oracle.expected(exercise, case) for case in cases}
-    wanted = []
+    changes = {key: [case for case in cases
+                     if not _same(oracle.variant(exercise, case, (key,)), expected[case.check.name], case)]
+               for key in switches}
+    wanted: dict[tuple[str, ...], list[Case]] = {}
     for function in dict.fromkeys(exercise.function_of(case.check) for case in cases):
         family = [case for case in cases if exercise.function_of(case.check) == function]
-        relevant = [key for key in switches if any(
-            not _same(oracle.variant(exercise, case, (key,)), expected[case.check.name], case) for case in family)]
+        relevant = [key for key in switches if any(case in family for case in changes[key])]
         for size in range(2, MAX_SWITCHES + 1):
-            wanted += [(function, combo) for combo in combinations(relevant, size) if compatible(switches, combo)]
+            for combo in combinations(relevant, size):
+                if compatible(switches, combo):
+                    asked = wanted.setdefault(combo, [])
+                    asked += [case for case in family + [c for key in combo for c in changes[key]]
+                              if case not in asked]
     return wanted
 
 
@@ -149,10 +156,9 @@ def export_public_data(exercise: Exercise, oracle: ReferenceOracle, folder: Path
         store.add(f"{case.check.name}/expected", oracle.expected(exercise, case))
         for key in store.meta["switches"]:
             store.add(f"{case.check.name}/variant:{key}", oracle.variant(exercise, case, (key,)))
-    for function, combo in _exported_combinations(exercise, oracle, cases):
-        for case in cases:
-            if exercise.function_of(case.check) == function:
-                store.add(f"{case.check.name}/variant:{'+'.join(combo)}", oracle.variant(exercise, case, combo))
+    for combo, asked in _exported_combinations(exercise, oracle, cases).items():
+        for case in asked:
+            store.add(f"{case.check.name}/variant:{'+'.join(combo)}", oracle.variant(exercise, case, combo))
     store.save(folder / f"{exercise.name}.npz", folder / f"{exercise.name}.json", inputs)
 
 

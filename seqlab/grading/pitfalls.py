@@ -87,9 +87,13 @@ def _broadcast(record: dict, shapes: list[tuple], source: list[str]) -> tuple[st
 
 
 def _operand_shapes(record: dict) -> dict[str, tuple]:
-    """The shapes of the arrays named on the failing line."""
-    shapes = record.get("shapes", {})
-    return {name: tuple(shapes[name]) for name in _NAME.findall(record.get("text", "")) if name in shapes}
+    """The shapes of the arrays named on the failing line (``x.T`` too: x's shape reversed)."""
+    shapes, found = record.get("shapes", {}), {}
+    for name in _NAME.findall(record.get("text", "")):
+        base = name.removesuffix(".T")
+        if base in shapes:
+            found[name] = tuple(shapes[base])[::-1] if name.endswith(".T") else tuple(shapes[base])
+    return found
 
 
 def explain_error(record: dict, inputs: dict[str, np.ndarray], source: list[str]) -> tuple[str, str] | None:
@@ -97,7 +101,8 @@ def explain_error(record: dict, inputs: dict[str, np.ndarray], source: list[str]
     student's source lines; None when none is proven."""
     kind, message, text = record.get("type", ""), record.get("message", ""), record.get("text", "")
     on_line = _operand_shapes(record)
-    batched = any(len(s) >= 3 for s in on_line.values()) or any(a.ndim >= 3 for a in inputs.values())
+    # Batched: an array on the failing line has 3 axes (or, with none seen there, an input of the check has).
+    batched = any(len(s) >= 3 for s in on_line.values()) if on_line else any(a.ndim >= 3 for a in inputs.values())
     if kind == "AttributeError":
         found = re.match(r"module 'numpy(?:\.(\w+))?' has no attribute '(\w+)'", message)
         if found:
@@ -142,8 +147,12 @@ def explain_error(record: dict, inputs: dict[str, np.ndarray], source: list[str]
         product = re.search(r"([A-Za-z_][\w.]*)\s*@\s*([A-Za-z_][\w.]*)", text)
         if product and all(name in on_line for name in product.groups()):
             (a, b), (sa, sb) = product.groups(), (on_line[product.group(1)], on_line[product.group(2)])
-            hint = f" ({b}.T would fit: is {b} row-major, (batch, features)? Here columns are examples)" \
-                if sa[-1:] == sb[-1:] else ""
+            if b.endswith(".T") and sa[-1:] == sb[::-1][-2:-1]:
+                hint = f" ({b[:-2]} itself, {_fmt(sb[::-1])}, would fit: it is already (features, batch) here)"
+            elif sa[-1:] == sb[-1:]:
+                hint = f" ({b}.T would fit: is {b} row-major, (batch, features)? Here columns are examples)"
+            else:
+                hint = ""
             return ("numpy.matmul_inner_mismatch",
                     f"{a} @ {b} with {a} {_fmt(sa)} and {b} {_fmt(sb)}: a product (m, k) @ (k, n) needs the inner "
                     f"sizes equal, and here they are {sa[-1]} and {sb[-2] if len(sb) >= 2 else sb[-1]}{hint}")
@@ -157,6 +166,13 @@ def explain_result(got: Outcome, expected: Outcome) -> tuple[str, str] | None:
         have = got.arrays.get(key)
         if have is None:
             continue
+        if want.ndim == 2 and want.shape[1] == 1 and have.shape[:1] == want.shape[:1] and have.ndim == 2 \
+                and have.shape[1] > 1:
+            k = have.shape[1]
+            return ("numpy.vector_plus_columns",
+                    f"{key} has shape {_fmt(have.shape)} where the batch has one column ({_fmt(want.shape)}): a ({k},) "
+                    f"vector added to a ({k}, 1) column broadcasts to ({k}, {k}). Keep it a column of shape ({k}, 1) "
+                    f"(biases are (features, 1) here): v.reshape(-1, 1) or v[:, None]")
         if want.ndim == 3 and have.shape == want.shape[:2] + want.shape[:1] + want.shape[2:]:
             return ("numpy.dot_3d",
                     f"{key} has np.dot's shape {_fmt(have.shape)} instead of {_fmt(want.shape)}: np.dot on 3-D "

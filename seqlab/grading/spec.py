@@ -46,12 +46,15 @@ class Part:
     scaling coefficient recovered from the caller's arrays). ``of(case, outcome)`` extracts it from an outcome, the
     student's or the expected one (numpy only: it runs in a student release too); None where the piece does not
     exist for that call. A part is right when the student's piece equals the expected one at the check's tolerance;
-    a ``partial`` part (log-ratios, say) is compared only where both pieces are defined (not NaN)."""
+    a ``partial`` part (log-ratios, say) is compared only where both pieces are defined (not NaN). A ``derived`` part
+    is computed from several outputs (a residual, a property such as "the arrays changed at all") rather than being
+    a piece of them: it localises, but it is no evidence for pruning the search for combined mistakes."""
 
     name: str
     says: str  # the piece in words: "the reset gate r"
     of: Callable
     partial: bool = False
+    derived: bool = False
 
 
 @dataclass(frozen=True)

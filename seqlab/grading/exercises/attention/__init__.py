@@ -52,8 +52,8 @@ MISTAKES = mistakes(
      "softmax overflows: exp of large logits is inf; subtract the max along the axis before exp "
      "(softmax(x) = softmax(x - max x))"),
     ("softmax_wrong_axis",
-     "the softmax normalises over the wrong axis (each column sums to 1); normalise along the given "
-     "axis (the last one for attention: each row sums to 1)"),
+     "the softmax ignores its axis argument and always normalises over axis 0 (each column sums to 1); "
+     "normalise along the given axis (the last one for attention: each row sums to 1)"),
     ("softmax_global", "the softmax normalises over the whole array; normalise along one axis"),
     ("softmax_global_max",
      "the softmax subtracts the maximum of the whole array, not of each slice: slices far below it underflow to "
@@ -67,6 +67,8 @@ MISTAKES = mistakes(
      "the scores were divided by sqrt(n), the sequence length; divide by sqrt(d), d = E.shape[-1] the embedding size"),
     ("scale_ignored", "scale=True did not divide the scores by sqrt(d)"),
     ("always_scaled", "the scores were divided by sqrt(d) even with scale=False"),
+    ("scaled_after_softmax",
+     "the weights were divided by sqrt(d) after the softmax (rows no longer sum to 1); divide the scores before it"),
     ("mask_ignored", "the mask was ignored: masked positions (mask False) must get weight 0"),
     ("mask_inverted", "the mask is inverted: False means 'may not attend', so those scores become -inf"),
     ("mask_zeroed_scores",

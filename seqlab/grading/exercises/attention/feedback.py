@@ -83,23 +83,28 @@ def _last(case):
     return -1
 
 
+def _finite(case, outcome):
+    return np.isfinite(outcome.arrays["softmax"]).astype(np.float64) if "x" in case.arrays else None
+
+
 PARTS = (
+    Part("finite", "finite values", _finite, derived=True),
     Part("sums", "each slice summing to 1 along the axis", lambda c, o: _sums("softmax", _softmax_axis)(c, o)
-         if "x" in c.arrays else None),
+         if "x" in c.arrays else None, derived=True),
     Part("proportional", "the values proportional to exp(x) along the axis",
          lambda c, o: _log_ratios("softmax", _softmax_axis, _finite_x)(c, o) if "x" in c.arrays else None,
-         partial=True),
+         partial=True, derived=True),
     Part("neg_inf", "weight 0 at the -inf logits", _at_neg_inf),
     Part("rows", "each row of the weights summing to 1", lambda c, o: _sums("weights", _last)(c, o)
-         if "output" not in o.arrays else None),
+         if "output" not in o.arrays else None, derived=True),
     Part("masked", "weight 0 where the mask is False", lambda c, o: _masked_weights(c, o)
          if "output" not in o.arrays else None),
     Part("scores", "the scores S / sqrt(d) (the weights' log-ratios along each row)",
          lambda c, o: _log_ratios("weights", _last, _allowed)(c, o) if "output" not in o.arrays else None,
-         partial=True),
+         partial=True, derived=True),
     Part("weights", "the weights A", _weights),
     Part("output", "the output O", _output),
-    Part("output_from_weights", "O = A E for your own weights A", _output_residual),
+    Part("output_from_weights", "O = A E for your own weights A", _output_residual, derived=True),
 )
 
 
@@ -155,16 +160,16 @@ def _batched_only(e):
 
 FINDINGS = (
     Finding("batch_axes",
-            "right for one (n, d) sequence, wrong for a batch (B, n, d): transpose only the last two axes "
-            "(np.swapaxes(E, -1, -2); E.T reverses all of them) and multiply with @, which works batch by batch",
+            "right for one (n, d) sequence, wrong for a batch (B, n, d): every operation must act on the last two "
+            "axes only (np.swapaxes(E, -1, -2), not E.T, which reverses all of them; @, not np.dot)",
             _batched_only),
     Finding("not_normalised",
             "your values are proportional to exp(x) along the axis but do not sum to 1 along it: divide by the sum "
             "over that same axis (keepdims=True)",
-            lambda e: e.part("proportional") and e.part("sums") is False),
+            lambda e: e.part("finite") and e.part("proportional") and e.part("sums") is False),
     Finding("not_exp_ratios",
             "each slice sums to 1, but its values are not exp(x) / sum(exp(x)) along the axis",
-            lambda e: e.part("sums") and e.part("proportional") is False),
+            lambda e: e.part("finite") and e.part("sums") and e.part("proportional") is False),
     Finding("large_logits",
             "with the logits divided by 1000 your softmax is right, with logits of magnitude 1e4 it is not: exp "
             "overflows (or underflows); subtract each slice's maximum along the axis before exp",

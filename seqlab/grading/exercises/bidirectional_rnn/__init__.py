@@ -42,6 +42,9 @@ MISTAKES = mistakes(
     ("output_forward_only",
      "the outputs use only the forward states; outputs[t] = Why [hf[t]; hb[t]] + by with the full (O, "
      "2H) Why"),
+    ("readout_halves_swapped",
+     "the outputs apply Why's forward columns to hb and its backward columns to hf; outputs[t] = Why[:, :H] "
+     "hf[t] + Why[:, H:] hb[t] + by (= Why hiddens[t] + by)"),
     ("forward_bias_missing", "the forward direction leaves out its bias bh_f"),
     ("backward_bias_missing", "the backward direction leaves out its bias bh_b"),
     ("output_bias_missing", "the outputs leave out the bias by: outputs[t] = Why hiddens[t] + by"),

@@ -38,7 +38,7 @@ PARTS = (
     Part("forward_states", "the forward states hf", _half(forward=True)),
     Part("backward_states", "the backward states hb", _half(forward=False)),
     Part("outputs", "the outputs", _outputs),
-    Part("readout", "outputs[t] = Why hiddens[t] + by for your own states", _readout_residual),
+    Part("readout", "outputs[t] = Why hiddens[t] + by for your own states", _readout_residual, derived=True),
     Part("forward_first", "hf at t = 0", _half(forward=True, only=lambda T: 0)),
     Part("backward_first", "hb at t = T-1 (its first step)", _half(forward=False, only=lambda T: T - 1)),
 )

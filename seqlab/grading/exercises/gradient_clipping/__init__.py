@@ -61,8 +61,8 @@ MISTAKES = mistakes(
      "the caller's arrays were not scaled (were the dict entries replaced by new arrays, grads[k] = g "
      "* coef?); scale in place: g *= coef or np.multiply(g, coef, out=g)"),
     ("scaled_copy_discarded",
-     "the scaled array was bound to a new name and lost (g = g * coef changes nothing the caller holds); scale "
-     "in place: g *= coef or np.multiply(g, coef, out=g)"),
+     "clip_grad_norm scaled none of the caller's arrays, though its norm is right: was the scaled array bound to a "
+     "new name and lost (g = g * coef changes nothing the caller holds)? Scale in place: g *= coef"),
     ("no_root", "the total norm is missing the 1/p root: for p=2 that is the sum of squares, not its square root"),
     ("sum_of_norms",
      "the total is the sum of the per-array norms; it must be the p-norm of all entries together: "
@@ -88,8 +88,8 @@ MISTAKES = mistakes(
      "clip_grad_value replaced the dict entries instead of clamping the caller's arrays in place (use "
      "np.clip(g, -c, c, out=g))"),
     ("value_copy_discarded",
-     "clip_grad_value's clamped array was bound to a new name and lost (g = np.clip(g, -c, c) changes nothing "
-     "the caller holds); clamp in place: np.clip(g, -c, c, out=g)"),
+     "clip_grad_value changed nothing the caller holds: no clamping at all, or a clamped copy bound to a new name "
+     "and lost (g = np.clip(g, -c, c)); clamp in place: np.clip(g, -c, c, out=g)"),
     ("value_rescaled", "clip_grad_value rescaled each array instead of clamping each entry"),
 )
 

@@ -33,11 +33,16 @@ def _coefficients(case, outcome):
     return np.array([np.vdot(after, before) / np.vdot(before, before) for before, after in _before_after(case, outcome)])
 
 
-def _uniform_scaling(case, outcome):
-    """0 everywhere when every array is the same multiple of what it was (right or wrong multiple)."""
+def _scaling_residual(case, outcome):
+    """0 everywhere when every array is a multiple of what it was (whatever the multiples)."""
     pairs = _before_after(case, outcome)
+    return np.concatenate([(after - k * before).ravel() for k, (before, after) in zip(_coefficients(case, outcome), pairs)])
+
+
+def _coefficient_spread(case, outcome):
+    """0 everywhere when every array was scaled by the same number (right or wrong)."""
     c = _coefficients(case, outcome)
-    return np.concatenate([c - c[0]] + [(after - k * before).ravel() for k, (before, after) in zip(c, pairs)])
+    return c - c[0]
 
 
 def _changed(case, outcome):
@@ -65,11 +70,12 @@ PARTS = (
     Part("total_norm", "the returned norm", lambda c, o: o.floats["total_norm"] if "total_norm" in o.floats else None),
     Part("scaling", "the caller's arrays", _norm_call(lambda c, o: np.concatenate(
         [after.ravel() for _, after in _before_after(c, o)]))),
-    Part("coefficient", "the coefficient each array was scaled by", _norm_call(_coefficients)),
-    Part("one_coefficient", "one coefficient for every array", _norm_call(_uniform_scaling)),
+    Part("coefficient", "the coefficient each array was scaled by", _norm_call(_coefficients), derived=True),
+    Part("multiples", "each array a multiple of what it was", _norm_call(_scaling_residual), derived=True),
+    Part("one_coefficient", "one coefficient for every array", _norm_call(_coefficient_spread), derived=True),
     Part("changed", "whether the caller's arrays changed at all", lambda c, o: _changed(c, o) if _names(c) and (
-        "total_norm" in o.floats or "clip_value" in c.args) else None),
-    Part("in_place", "the dict's entries still being the caller's arrays", _in_place),
+        "total_norm" in o.floats or "clip_value" in c.args) else None, derived=True),
+    Part("in_place", "the dict's entries still being the caller's arrays", _in_place, derived=True),
     Part("dict_entries", "the dict's entries after the call", lambda c, o: _dict_entries(c, o) if _names(c) else None),
     Part("above", "the entries above clip_value", _value_call(_entries(lambda g, c: g > c))),
     Part("below", "the entries below -clip_value", _value_call(_entries(lambda g, c: g < -c))),
@@ -117,14 +123,19 @@ FINDINGS = (
             "the total norm is below max_norm, yet the arrays were changed: the coefficient is min(1, max_norm / "
             "(total + 1e-6)), which is 1 here",
             lambda e: e.part("changed") is False and e.check == "norm_l2_below_max"),
+    Finding("not_multiples",
+            "the caller's arrays are not multiples of what they were: clipping by the norm multiplies each whole "
+            "array by one number (no entry is clamped or changed on its own)",
+            lambda e: e.part("multiples") is False),
     Finding("per_array_coefficients",
             "the arrays were scaled by different coefficients: one coefficient, from the norm of all arrays "
             "together, scales every array",
-            lambda e: e.part("one_coefficient") is False and e.part("changed") is not False),
+            lambda e: e.part("multiples") and e.part("one_coefficient") is False),
     Finding("wrong_coefficient",
             "every array was scaled by the same coefficient, the wrong one: coef = min(1, max_norm / (total + "
             "1e-6)), with total the norm before clipping",
-            lambda e: e.part("one_coefficient") and e.part("coefficient") is False and e.part("changed")),
+            lambda e: e.part("multiples") and e.part("one_coefficient") and e.part("coefficient") is False
+            and e.part("changed")),
     Finding("norm_only_wrong",
             "the arrays are scaled right; the returned norm is not: return the total norm computed BEFORE scaling",
             lambda e: e.part("scaling") and e.part("total_norm") is False),

@@ -57,6 +57,7 @@ MISTAKES = mistakes(
     ("gates_ignore_hidden",
      "the gates r and z ignore the previous state: each is sigmoid(W_i. x + b_i. + W_h. h + b_h.), "
      "hidden side included"),
+    ("biases_ignored", "the biases are missing: both b_ih and b_hh belong in the gates and the candidate"),
     ("b_ih_ignored", "the input-side biases b_ih are missing"),
     ("b_hh_ignored", "the hidden-side biases b_hh are missing"),
     ("gates_returned_zrn", "the gates are returned as (z, r, n); return them as (r, z, n)"),

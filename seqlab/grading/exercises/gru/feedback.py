@@ -35,7 +35,7 @@ PARTS = (
     Part("z", "the update gate z", _step_output("z")),
     Part("n", "the candidate n", _step_output("n")),
     Part("h", "the new state h'", _step_output("h")),
-    Part("update", "h' = (1 - z) * n + z * h for your own z and n", _update_residual),
+    Part("update", "h' = (1 - z) * n + z * h for your own z and n", _update_residual, derived=True),
     Part("first_step", "the first state of the sequence", _states(first=True)),
     Part("later_steps", "the states after it", _states(first=False)),
 )
