@@ -147,14 +147,15 @@ def export_public_data(exercise: Exercise, oracle: ReferenceOracle, folder: Path
     cases = oracle.cases(exercise, PUBLIC)
     probes = [case for case in probe_cases(exercise, cases) if probe_of(exercise, case).relation is None]
     store, inputs = OutcomeStore(), {}
-    store.meta |= {"args": {}, "switches": {k: sorted(v) for k, v in oracle.switches(exercise).items()},
+    # A list, not a dict: the mistakes' order (the spec's) names the combinations, and the JSON's keys are sorted.
+    store.meta |= {"args": {}, "switches": [[k, sorted(v)] for k, v in oracle.switches(exercise).items()],
                    "combinable": oracle.combinable(exercise)}
     for case in cases:
         store.meta["args"][case.check.name] = case.args
         inputs |= {f"{case.check.name}/input|{key}": value for key, value in case.arrays.items()}
     for case in cases + probes:
         store.add(f"{case.check.name}/expected", oracle.expected(exercise, case))
-        for key in store.meta["switches"]:
+        for key, _ in store.meta["switches"]:
             store.add(f"{case.check.name}/variant:{key}", oracle.variant(exercise, case, (key,)))
     for combo, asked in _exported_combinations(exercise, oracle, cases).items():
         for case in asked:
@@ -197,7 +198,7 @@ class DataOracle:
         return self._load(exercise).meta["combinable"]
 
     def switches(self, exercise: Exercise) -> dict[str, frozenset]:
-        return {key: frozenset(names) for key, names in self._load(exercise).meta["switches"].items()}
+        return {key: frozenset(names) for key, names in self._load(exercise).meta["switches"]}
 
     def variant(self, exercise: Exercise, case: Case, keys: tuple[str, ...]) -> Outcome | None:
         store = self._load(exercise)
