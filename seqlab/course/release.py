@@ -2,8 +2,8 @@
 
 A release holds exercises/ (the generated stubs and the student notebook), the lesson's measured results
 (lesson/output/, docs/lesson.md), the student's part of the seqlab package (the CLI, ``seqlab/grading/`` with
-``public_data/``: the public inputs, the expected outputs and each known mistake's outputs, precomputed from
-reference/, and ``seqlab/notebooks/``), README.md, Makefile and pyproject.toml. It never holds solutions/,
+``public_data/``: the public inputs, the expected outputs of the checks and probes and the outputs of each known
+mistake and each combination of them, precomputed from reference/, and ``seqlab/notebooks/``), README.md, Makefile and pyproject.toml. It never holds solutions/,
 reference/, tests/ (the mutant and hostile corpora), the instructor's commands (``seqlab/course/``) or the grading
 secret: ``tests/test_release.py`` checks that.
 """

@@ -9,11 +9,16 @@ mistake shows in attention_weights too), wherever the student's code returned a 
 reproduces the submission wins; when several combinations of that size do, a check is named only after the switches
 that all of them need there ("wrong names are worse than none").
 
-Pruning (at worst a missed name, never a wrong one: every kept combination is checked exactly): a switch that,
-alone, changes a piece of output the student got right (a part of localise, a whole check, a probe) is not tried
-unless another switch of the combination changes that piece too (they might cancel). Derived parts (a residual,
-"the arrays changed at all") are not used: mistakes interact there (a NaN norm leaves the arrays unscaled), and
-neither is the converse rule "each wrong piece is changed by one switch alone".
+The switches tried for a family are those that change one of its checks, and those that change a check one of
+these changes (so that a similarity mistake seen in attention_weights can be paired with a scaling mistake there);
+a combination holds at least one of the former.
+
+Pruning (at worst a missed name, never a wrong one: every kept combination is checked exactly): a combination in
+which one switch, alone, changes a piece of output the student got right (a part of localise, a whole check, a
+probe) is not tried unless another of its switches changes that case too (it might cancel the change, or keep it
+from reaching the caller, as grads[k] = g * coef does). Derived parts (a residual, "the arrays changed at all") are
+no evidence: mistakes interact there (a NaN norm leaves the arrays unscaled); neither is the converse rule "each
+wrong piece is changed by one switch alone".
 """
 
 from __future__ import annotations
@@ -113,19 +118,24 @@ def minimal_matches(search: Search, function: str) -> list[tuple[str, ...]]:
         return []
     switches = search.oracle.switches(exercise)  # key -> the switch names it sets, in the spec's order
     largest = MAX_SWITCHES if search.oracle.combinable(exercise) else 1
-    relevant = [key for key in switches if any(search.touched(key, case) for case in family)]
+    own = {key for key in switches if any(search.touched(key, case) for case in family)}
+    reached = [case for case in search.checks if any(search.touched(key, case) for key in own)]
+    relevant = [key for key in switches if key in own or any(search.touched(key, case) for case in reached)]
     right = _right_pieces(search)
 
     def pruned(combo: tuple[str, ...]) -> bool:
-        # One switch spoils a piece the student has right, and no other switch of the combination could cancel it.
-        return any(sum(piece in search.touched(key, case) for key in combo) == 1 for case, piece in right)
+        for case, piece in right:
+            spoilers = [key for key in combo if piece in search.touched(key, case)]
+            if len(spoilers) == 1 and not any(search.touched(key, case) for key in combo if key != spoilers[0]):
+                return True  # one switch spoils a piece the student has right, and nothing else acts on that case
+        return False
 
     for size in range(1, largest + 1):
         found = []
         for combo in combinations(relevant, size):
             sets = [switches[key] for key in combo]
-            if sum(len(s) for s in sets) != len(frozenset().union(*sets)):
-                continue  # two mistakes that set the same switch
+            if sum(len(s) for s in sets) != len(frozenset().union(*sets)) or not own & set(combo):
+                continue  # two mistakes that set the same switch, or none that shows in this family
             if not pruned(combo) and search.reproduces(combo, family):
                 found.append(combo)
         if found:

@@ -66,10 +66,11 @@ def describe(exercise: Exercise, mistake_ids: list[str]) -> str:
 
 
 def _parts_in_words(exercise: Exercise, parts: dict[str, bool]) -> str:
-    """"right: the gates r and z; wrong: the candidate n" when some parts are right and some wrong."""
-    says = {part.name: part.says for part in exercise.parts}
-    right = [says[name] for name, ok in parts.items() if ok]
-    wrong = [says[name] for name, ok in parts.items() if not ok]
+    """"right: the reset gate r, the update gate z; wrong: the candidate n, the new state h'" when some parts are
+    right and some wrong (the pieces themselves; derived parts speak through the findings)."""
+    pieces = [part for part in exercise.parts if part.name in parts and not part.derived]
+    right = [part.says for part in pieces if parts[part.name]]
+    wrong = [part.says for part in pieces if not parts[part.name]]
     return f"right: {', '.join(right)}; wrong: {', '.join(wrong)}" if right and wrong else ""
 
 
@@ -133,8 +134,9 @@ def diagnose(oracle, exercise: Exercise, cases: list[Case], probes: list[Case], 
             found = pitfalls.explain_result(got, expected[name])
             evidence = Evidence(name, d.parts, d.probes, verdicts)
             d.findings = [f.key for f in exercise.findings if f.when(evidence)]
-            said = [_parts_in_words(exercise, d.parts)] + [exercise.finding(key).message
-                                                             for key in d.findings[:MAX_FINDINGS_SAID]]
+            # What the findings prove, or else which pieces are right and which wrong.
+            said = [exercise.finding(key).message for key in d.findings[:MAX_FINDINGS_SAID]] or \
+                [_parts_in_words(exercise, d.parts)]
         if found:
             d.findings.append(found[0])
             said.insert(0, found[1])

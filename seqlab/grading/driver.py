@@ -137,13 +137,19 @@ def _warnings(caught, module_file):
     return seen
 
 
-def call(function, api, arrays, args, module_file=None):
-    """Runs one call of an exercise on an API: returns (outputs, error, record). error is None or (kind, text);
-    record holds the error as data (``error_record``) or, with no error, the warnings the student's lines raised.
+def call(function, api, arrays, args):
+    """Runs one call of an exercise on an API: returns (outputs, error). error is None or (kind, text).
 
     `function` is one of the exercise's calls (``calls.py``); it gets fresh copies of the arrays, so the caller's
-    originals stay intact for "was my input modified?". `module_file` is the student's file (in the child only:
-    warnings are recorded there, never in the grading process, where catching them is not thread-safe)."""
+    originals stay intact for "was my input modified?"."""
+    outputs, error, _ = recorded_call(function, api, arrays, args)
+    return outputs, error
+
+
+def recorded_call(function, api, arrays, args, module_file=None):
+    """``call``, and a record: the error as data (``error_record``) or, with no error, the warnings the student's
+    lines raised. `module_file` is the student's file (in the child only: warnings are recorded there, never in the
+    grading process, where catching them is not thread-safe)."""
     copies = {key: np.array(value, copy=True) for key, value in arrays.items()}
     try:
         if module_file is None:
@@ -209,7 +215,8 @@ def child_main():
     for k, check in enumerate(request["checks"]):
         prefix = f"{check['name']}::"
         arrays = {key[len(prefix):]: value for key, value in inputs.items() if key.startswith(prefix)}
-        outputs, error, record = call(calls[check["call"]], module, arrays, check["args"], request["module_file"])
+        outputs, error, record = recorded_call(calls[check["call"]], module, arrays, check["args"],
+                                               request["module_file"])
         if error is not None:
             _write_result(k, {"error": list(error), "record": record}, {})
             continue

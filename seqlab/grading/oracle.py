@@ -114,9 +114,9 @@ class ReferenceOracle:
 
 def _exported_combinations(exercise: Exercise, oracle: ReferenceOracle,
                            cases: list[Case]) -> dict[tuple[str, ...], list[Case]]:
-    """Every combination of 2 to MAX_SWITCHES mistakes that a search on these cases can ask for (those of mistakes
-    that, alone, change some check of one function), with the checks it is asked about: that function's, and every
-    check one of its mistakes changes."""
+    """Every combination of 2 to MAX_SWITCHES mistakes that a search on these cases can ask for (as
+    ``combinations.minimal_matches`` chooses them, for each function), with the checks it is asked about: the
+    function's, and every check one of its mistakes changes."""
     if not oracle.combinable(exercise):
         return {}
     switches = oracle.switches(exercise)
@@ -127,10 +127,12 @@ def _exported_combinations(exercise: Exercise, oracle: ReferenceOracle,
     wanted: dict[tuple[str, ...], list[Case]] = {}
     for function in dict.fromkeys(exercise.function_of(case.check) for case in cases):
         family = [case for case in cases if exercise.function_of(case.check) == function]
-        relevant = [key for key in switches if any(case in family for case in changes[key])]
+        own = {key for key in switches if any(case in family for case in changes[key])}
+        reached = [case for key in own for case in changes[key]]
+        relevant = [key for key in switches if key in own or any(case in reached for case in changes[key])]
         for size in range(2, MAX_SWITCHES + 1):
             for combo in combinations(relevant, size):
-                if compatible(switches, combo):
+                if compatible(switches, combo) and own & set(combo):
                     asked = wanted.setdefault(combo, [])
                     asked += [case for case in family + [c for key in combo for c in changes[key]]
                               if case not in asked]

@@ -21,7 +21,7 @@ class Outcome:
     @classmethod
     def from_call(cls, function: Callable, api, arrays: dict[str, np.ndarray], args: dict) -> "Outcome":
         """Runs trusted code (reference or a known mistake) through the same call as the child."""
-        outputs, error, _ = driver.call(function, api, arrays, args)
+        outputs, error = driver.call(function, api, arrays, args)
         if error is not None:
             return cls(error=error)
         raw_arrays, floats, bad_types = driver.to_raw(outputs)
