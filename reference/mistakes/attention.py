@@ -40,6 +40,12 @@ def _last_axis_softmax(x, axis=-1):
     return right.softmax(x, axis=-1)
 
 
+def _masked_by_arithmetic(S, m):
+    """S * mask + (1 - mask) * -inf: 0 * -inf is nan, so every score becomes nan."""
+    with np.errstate(invalid="ignore"):
+        return S * m + (1 - m) * -np.inf
+
+
 SIMILARITIES = {
     "dot": right.similarity_matrix,
     "transposed": lambda E: np.swapaxes(E, -1, -2) @ E,  # (..., d, d)
@@ -55,6 +61,7 @@ MASKINGS = {
     "ignored": lambda S, m: S,
     "inverted": lambda S, m: np.where(m, -np.inf, S),
     "zeroed": lambda S, m: np.where(m, S, 0.0),
+    "multiplied": lambda S, m: _masked_by_arithmetic(S, m),
 }
 
 
@@ -110,6 +117,7 @@ SWITCHES = {
     "mask_ignored": {"masking": "ignored"},
     "mask_inverted": {"masking": "inverted"},
     "mask_zeroed_scores": {"masking": "zeroed"},
+    "mask_by_arithmetic": {"masking": "multiplied"},
     "mask_after_softmax": {"mask_after_softmax": True},
     "output_transposed": {"output": "transposed"},
     "returns_swapped": {"returned": "weights_output"},

@@ -17,27 +17,39 @@ def _softmax_columns(y):
     return e / e.sum(axis=0, keepdims=True)
 
 
-OUTPUT_ACTIVATIONS = {"linear": lambda y: y, "softmax": _softmax_columns, "tanh": np.tanh}
+def _sigmoid(a):
+    return 1 / (1 + np.exp(-a))
+
+
+OUTPUT_ACTIVATIONS = {"linear": lambda y: y, "softmax": _softmax_columns, "tanh": np.tanh, "sigmoid": _sigmoid}
 
 
 def variant(*, rereverse=True, order="fb", shared=False, backward_reversed=True, h0_from_forward=False,
             readout="both", forward_bias=True, backward_bias=True, output_bias=True, transpose_whh=False,
-            activation=np.tanh, input_shift="none", states_lag=False, output_activation="linear"):
+            activation=np.tanh, input_shift="none", states_lag=False, output_activation="linear",
+            directions_swapped=False):
     """A BidirectionalRNN whose forward makes exactly the mistakes the switches name.
 
         hf[t] = activation(Wxh_f x[t'] + Whh_f hf[t-1] + bh_f)   t' = t, or t-1 ("clamped" at 0 / "wrapped")
         hb[t] = activation(Wxh_b x[t] + Whh_b hb[t+1] + bh_b)     (the forward weights when `shared`)
         hiddens[t] = [hf[t]; hb[t]] ("fb") or [hb[t]; hf[t]];  outputs[t] = act(Why hiddens[t] + by)
+    directions_swapped: the forward weights read right to left and the backward ones left to right.
     """
 
     class Wrong(Right):
+        def __init__(self, input_size, hidden_size, output_size, rng=None):
+            self.hidden_size = hidden_size  # no random weights: the grader's calls always set them
+
         def forward(self, inputs):
             T = len(inputs)
             H, B = self.hidden_size, inputs[0].shape[1]
+            Wxh_f, Whh_f, bh_f = self.Wxh_f, self.Whh_f, self.bh_f
             Wxh_b, Whh_b, bh_b = (self.Wxh_f, self.Whh_f, self.bh_f) if shared else (self.Wxh_b, self.Whh_b, self.bh_b)
-            Whh_f = self.Whh_f.T if transpose_whh else self.Whh_f
+            if directions_swapped:
+                (Wxh_f, Whh_f, bh_f), (Wxh_b, Whh_b, bh_b) = (Wxh_b, Whh_b, bh_b), (Wxh_f, Whh_f, bh_f)
+            Whh_f = Whh_f.T if transpose_whh else Whh_f
             Whh_b = Whh_b.T if transpose_whh else Whh_b
-            bh_f = self.bh_f if forward_bias else 0.0
+            bh_f = bh_f if forward_bias else 0.0
             if not backward_bias:
                 bh_b = 0.0
             h = np.zeros((H, B))
@@ -45,7 +57,7 @@ def variant(*, rereverse=True, order="fb", shared=False, backward_reversed=True,
             for t in range(T):
                 shifted = input_shift == "wrapped" or (input_shift == "clamped" and t > 0)
                 x = inputs[t - 1] if shifted else inputs[t]
-                h = activation(self.Wxh_f @ x + Whh_f @ h + bh_f)  # (H, B)
+                h = activation(Wxh_f @ x + Whh_f @ h + bh_f)  # (H, B)
                 hf.append(h)
             h = hf[-1] if h0_from_forward else np.zeros((H, B))
             hb = []  # in processing order
@@ -84,9 +96,13 @@ SWITCHES = {
     "output_bias_missing": {"output_bias": False},
     "whh_transposed": {"transpose_whh": True},
     "no_tanh": {"activation": lambda a: a},
+    "relu_activation": {"activation": lambda a: np.maximum(a, 0.0)},
+    "sigmoid_activation": {"activation": _sigmoid},
+    "directions_swapped": {"directions_swapped": True},
     "forward_off_by_one": {"input_shift": "clamped"},
     "forward_reads_previous_input": {"input_shift": "wrapped"},
     "forward_states_lag": {"states_lag": True},
     "output_softmax": {"output_activation": "softmax"},
     "output_tanh": {"output_activation": "tanh"},
+    "output_sigmoid": {"output_activation": "sigmoid"},
 }

@@ -34,21 +34,20 @@ def _total(arrays, p, norm, inf_abs=True, power_abs=True):
     return total ** p if norm == "no_root" else total
 
 
-COEFFICIENTS = {
-    "clamped": lambda max_norm, total: min(1.0, max_norm / (total + EPS)),
-    "always": lambda max_norm, total: max_norm / (total + EPS),
-    "no_eps": lambda max_norm, total: min(1.0, max_norm / total),
-}
+def _coefficient(max_norm, total, clamped, eps):
+    """min(1, max_norm / (total + 1e-6)), or without the min (not clamped), or without the 1e-6."""
+    coef = max_norm / (total + EPS) if eps else max_norm / total
+    return min(1.0, coef) if clamped else coef
 
 
-def variant(*, norm="p", inf_abs=True, power_abs=True, per_array=False, coefficient="clamped", returned="before",
+def variant(*, norm="p", inf_abs=True, power_abs=True, per_array=False, clamped=True, eps=True, returned="before",
             writes="in_place", rejects_negative=True, value="clamp", value_writes="in_place"):
     """The clipping API making exactly the mistakes the switches name.
 
-        total = the p-norm of all arrays (or a wrong form of it: `norm`); coef = COEFFICIENTS[coefficient]
-        (per array, from each array's own norm, when per_array); g *= coef in place, or written as new dict
-        entries ("replaced"), or a scaled copy thrown away ("discarded"); returns the total before (or after)
-        clipping. clip_grad_value clamps to [-c, c] ("clamp"), from above only ("upper"), or rescales each array.
+        total = the p-norm of all arrays (or a wrong form of it: `norm`); coef = min(1, max_norm / (total + 1e-6))
+        (without the min, or the 1e-6; per array, from each array's own norm, when per_array); g *= coef in place,
+        or written as new dict entries ("replaced"), or a scaled copy thrown away ("discarded"); returns the total
+        before clipping, after it, or the coefficient. clip_grad_value clamps to [-c, c] ("clamp"), from above only ("upper"), or rescales each array.
     """
 
     def write(grads, name, g, new, how):
@@ -65,11 +64,11 @@ def variant(*, norm="p", inf_abs=True, power_abs=True, per_array=False, coeffici
             return 0.0
         p = float(norm_type)
         total = _total(list(grads.values()), p, norm, inf_abs, power_abs)
-        coef = COEFFICIENTS[coefficient](max_norm, total)
+        coef = _coefficient(max_norm, total, clamped, eps)
         for name, g in list(grads.items()):
-            own = COEFFICIENTS[coefficient](max_norm, _total([g], p, norm, inf_abs, power_abs)) if per_array else coef
+            own = _coefficient(max_norm, _total([g], p, norm, inf_abs, power_abs), clamped, eps) if per_array else coef
             write(grads, name, g, g * own, writes)
-        return total * coef if returned == "after" else total
+        return {"before": total, "after": total * coef, "coefficient": coef}[returned]
 
     def clip_grad_value(grads, clip_value):
         c = float(clip_value)
@@ -89,17 +88,18 @@ def variant(*, norm="p", inf_abs=True, power_abs=True, per_array=False, coeffici
 SWITCHES = {
     "per_array_norm": {"per_array": True},
     "norm_after_clipping": {"returned": "after"},
+    "returns_coefficient": {"returned": "coefficient"},
     "replaced_not_in_place": {"writes": "replaced"},
     "scaled_copy_discarded": {"writes": "discarded"},
     "no_root": {"norm": "no_root"},
     "sum_of_norms": {"norm": "sum_of_norms"},
     "matrix_norm": {"norm": "matrix"},
     "times_for_power": {"norm": "times_for_power"},
-    "always_scaled": {"coefficient": "always"},
+    "always_scaled": {"clamped": False},
     "norm_type_ignored": {"norm": "l2_always"},
     "no_abs": {"inf_abs": False},
     "no_abs_power": {"power_abs": False},
-    "no_eps": {"coefficient": "no_eps"},
+    "no_eps": {"eps": False},
     "no_value_error": {"rejects_negative": False},
     "value_upper_only": {"value": "upper"},
     "value_replaced": {"value_writes": "replaced"},

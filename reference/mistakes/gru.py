@@ -13,8 +13,12 @@ from reference.activations import sigmoid
 from reference.gru import GRUCell as Right
 
 
+def _linear(a):
+    return a
+
+
 def variant(*, order="rzn", update="torch", reset="torch", candidate=np.tanh, gate=sigmoid, hidden_in_gates=True,
-            b_ih_used=True, b_hh_used=True, gates_returned="rzn"):
+            b_ih_used=True, b_hh_used=True, gates_returned="rzn", update_gate="z"):
     """A GRUCell whose forward makes exactly the mistakes the switches name.
 
         r = gate(W_ir x + b_ir + W_hr h + b_hr)     z likewise        (rows of each block read in `order`)
@@ -22,9 +26,13 @@ def variant(*, order="rzn", update="torch", reset="torch", candidate=np.tanh, ga
                                                     W_hn (r * h) + b_hn; "b_hn_outside" r * (W_hn h) + b_hn;
                                                     "none" W_hn h + b_hn
         h' = (1 - z) * n + z * h  ("torch")  or  z * n + (1 - z) * h  ("reversed")
+    update_gate: the gate used where z belongs in h' ("r": the reset gate mixes the new state).
     """
 
     class Wrong(Right):
+        def __init__(self, input_size, hidden_size, rng=None):
+            self.hidden_size = hidden_size  # no random weights: the grader's calls always set them
+
         def forward(self, x, h_prev):
             H = self.hidden_size
             blocks = {name: slice(k * H, (k + 1) * H) for k, name in enumerate(order)}
@@ -51,7 +59,8 @@ def variant(*, order="rzn", update="torch", reset="torch", candidate=np.tanh, ga
             else:
                 hn = r * (W_hn @ h_prev + b_hn)
             n = candidate(side(W_ih, x, b_ih, "n") + hn)
-            h = z * n + (1 - z) * h_prev if update == "reversed" else (1 - z) * n + z * h_prev
+            u = {"r": r, "z": z}[update_gate]  # the gate that mixes the new state
+            h = u * n + (1 - u) * h_prev if update == "reversed" else (1 - u) * n + u * h_prev
             named = {"r": r, "z": z, "n": n}
             return h, tuple(named[g] for g in gates_returned)
 
@@ -70,6 +79,8 @@ SWITCHES = {
     "blocks_nrz": {"order": "nrz"},
     "reset_not_applied": {"reset": "none"},
     "candidate_sigmoid": {"candidate": sigmoid},
+    "candidate_linear": {"candidate": _linear},
+    "update_uses_reset": {"update_gate": "r"},
     "gates_tanh": {"gate": np.tanh},
     "gates_ignore_hidden": {"hidden_in_gates": False},
     "biases_ignored": {"b_ih_used": False, "b_hh_used": False},

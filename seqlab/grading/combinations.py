@@ -15,10 +15,11 @@ a combination holds at least one of the former.
 
 Pruning (at worst a missed name, never a wrong one: every kept combination is checked exactly): a combination in
 which one switch, alone, changes a piece of output the student got right (a part of localise, a whole check, a
-probe) is not tried unless another of its switches changes that case too (it might cancel the change, or keep it
-from reaching the caller, as grads[k] = g * coef does). Derived parts (a residual, "the arrays changed at all") are
-no evidence: mistakes interact there (a NaN norm leaves the arrays unscaled); neither is the converse rule "each
-wrong piece is changed by one switch alone".
+probe) is not tried unless another of its switches acts on that case too: it might cancel the change (with shared
+weights, swapping the two halves changes nothing at T = 1), or keep it from reaching the caller (grads[k] = g * coef).
+Pruning by the piece alone would miss such pairs: neither switch changes that piece on its own. Derived parts (a
+residual, "the arrays changed at all") are no evidence: mistakes interact there (a NaN norm leaves the arrays
+unscaled); neither is the converse rule "each wrong piece is changed by one switch alone".
 """
 
 from __future__ import annotations

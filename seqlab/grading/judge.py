@@ -122,4 +122,4 @@ def matches(got: Outcome, variant: Outcome, tol: Tolerance) -> bool:
                           + [got.arrays[k].astype(np.float64).ravel() for k in keys])
     theirs = np.concatenate([np.asarray(list(variant.floats.values()), dtype=np.float64)]
                             + [variant.arrays[k].astype(np.float64).ravel() for k in keys])
-    return bool(tol.close(mine, theirs, equal_nan=True).all())
+    return tol.all_close(mine, theirs)

@@ -68,6 +68,7 @@ class ReferenceOracle:
         self.root = root
         self.reference_hash = tree_hash(root / "reference")
         self._apis: dict[tuple, object] = {}
+        self._switches: dict[str, dict[str, frozenset]] = {}
 
     def cases(self, exercise: Exercise, source: SeedSource, only_check: str | None = None) -> list[Case]:
         return build_cases(exercise, source, only_check)
@@ -84,10 +85,12 @@ class ReferenceOracle:
 
     def switches(self, exercise: Exercise) -> dict[str, frozenset]:
         """mistake key -> the names of the switches it sets, in the spec's order."""
-        module = self._mistakes(exercise)
-        if hasattr(module, "SWITCHES"):
-            return {m.key: frozenset(module.SWITCHES[m.key]) for m in exercise.mistakes if m.key in module.SWITCHES}
-        return {m.key: frozenset({m.key}) for m in exercise.mistakes if m.key in module.VARIANTS}
+        if exercise.name not in self._switches:
+            module = self._mistakes(exercise)
+            table = module.SWITCHES if hasattr(module, "SWITCHES") else {key: {key: True} for key in module.VARIANTS}
+            self._switches[exercise.name] = {m.key: frozenset(table[m.key]) for m in exercise.mistakes
+                                             if m.key in table}
+        return self._switches[exercise.name]
 
     def _api(self, exercise: Exercise, keys: tuple[str, ...]):
         if (exercise.name, keys) not in self._apis:

@@ -74,6 +74,9 @@ MISTAKES = mistakes(
     ("mask_zeroed_scores",
      "masked scores were set to 0 instead of -inf, so masked positions still get weight; use -inf "
      "before the softmax"),
+    ("mask_by_arithmetic",
+     "the mask was applied as S * mask + (1 - mask) * (-inf), and 0 * (-inf) is nan: every score became nan; use "
+     "np.where(mask, S, -np.inf)"),
     ("mask_after_softmax",
      "the mask was applied after the softmax (weights * mask), so the rows no longer sum to 1; set the masked "
      "scores to -inf before the softmax"),

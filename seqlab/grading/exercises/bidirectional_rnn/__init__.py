@@ -50,6 +50,11 @@ MISTAKES = mistakes(
     ("output_bias_missing", "the outputs leave out the bias by: outputs[t] = Why hiddens[t] + by"),
     ("whh_transposed", "the recurrent weights are transposed (Whh.T @ h); weights are (out, in): Whh @ h"),
     ("no_tanh", "the tanh nonlinearity is missing from the state update"),
+    ("relu_activation", "the states use ReLU; the state update is tanh(Wxh x[t] + Whh h + bh)"),
+    ("sigmoid_activation", "the states use sigmoid; the state update is tanh(Wxh x[t] + Whh h + bh)"),
+    ("directions_swapped",
+     "the directions are swapped: the forward weights (_f) read the sequence right to left and the backward ones "
+     "(_b) left to right; hf uses Wxh_f, Whh_f, bh_f from x[0] on, hb uses the _b weights from x[T-1] back"),
     ("forward_off_by_one", "the forward direction reads x[t-1] at step t (an off-by-one in time)"),
     ("forward_reads_previous_input",
      "an off-by-one in time: the forward direction reads x[t-1] at step t (inputs[t-1] wraps around to"
@@ -61,6 +66,7 @@ MISTAKES = mistakes(
     ("output_softmax",
      "the outputs go through a softmax; they are linear scores (logits): outputs[t] = Why hiddens[t] + by"),
     ("output_tanh", "the outputs go through tanh; they are linear: outputs[t] = Why hiddens[t] + by"),
+    ("output_sigmoid", "the outputs go through a sigmoid; they are linear: outputs[t] = Why hiddens[t] + by"),
 )
 
 EXERCISE = Exercise(

@@ -57,6 +57,7 @@ MISTAKES = mistakes(
      "each array was clipped by its own norm; the norm is global: total = (sum over ALL arrays of sum "
      "|g|^p)^(1/p), one coefficient for every array"),
     ("norm_after_clipping", "the returned norm is the norm AFTER clipping; return the total norm computed before scaling"),
+    ("returns_coefficient", "clip_grad_norm returns the clipping coefficient; it returns the total norm before clipping"),
     ("replaced_not_in_place",
      "the caller's arrays were not scaled (were the dict entries replaced by new arrays, grads[k] = g "
      "* coef?); scale in place: g *= coef or np.multiply(g, coef, out=g)"),

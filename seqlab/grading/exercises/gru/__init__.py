@@ -53,6 +53,8 @@ MISTAKES = mistakes(
     ("blocks_nrz", "the gate blocks are read in the wrong order (n, r, z); rows are stacked r, z, n"),
     ("reset_not_applied", "the reset gate is never applied: n must use r * (W_hn h + b_hn)"),
     ("candidate_sigmoid", "the candidate n uses sigmoid; it is tanh (so it can be negative)"),
+    ("candidate_linear", "the candidate n has no tanh: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))"),
+    ("update_uses_reset", "the new state mixes with the reset gate r; the update gate z does that: h' = (1-z)*n + z*h"),
     ("gates_tanh", "the gates r and z use tanh; gates are sigmoids (values in (0, 1))"),
     ("gates_ignore_hidden",
      "the gates r and z ignore the previous state: each is sigmoid(W_i. x + b_i. + W_h. h + b_h.), "
