@@ -7,7 +7,8 @@ shown only where they differ; and every corpus case's per-check results, recorde
     python -m benchmarks.feedback_report compare OLD.json NEW.json   the scores and checks that changed
 
 A submission is *named* when a failed check names a known mistake (for the mutant and combined corpora: every one
-it makes, and no other), *localised* when no mistake is named but a failed check says which parts are right or what
+it makes, and no other; in the other-conventions corpus, whose wrong submissions make mistakes of their own, any
+name is a wrong one), *localised* when no mistake is named but a failed check says which parts are right or what
 a probe or a numpy pitfall proves, *where-only* when only the first differing entry is shown; *full* when it keeps
 full marks with no diagnosis.
 """
@@ -44,7 +45,8 @@ def verdict(case: dict, report) -> str:
     if named:
         if expected and named != expected:
             return "named (part)" if named < expected else "wrong name"
-        return "named" if expected or case.get("pitfall") else "wrong name"
+        # A submission in another convention that makes a mistake of its own must not be given a known one.
+        return "wrong name" if "right" in case else "named"
     if any(t.explanation for t in failed):
         return "localised"
     return "where-only"

@@ -103,6 +103,6 @@ SWITCHES = {
     "no_value_error": {"rejects_negative": False},
     "value_upper_only": {"value": "upper"},
     "value_replaced": {"value_writes": "replaced"},
-    "value_copy_discarded": {"value_writes": "discarded"},
+    "value_unchanged": {"value_writes": "discarded"},
     "value_rescaled": {"value": "rescaled"},
 }

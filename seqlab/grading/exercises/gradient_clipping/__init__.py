@@ -88,7 +88,7 @@ MISTAKES = mistakes(
     ("value_replaced",
      "clip_grad_value replaced the dict entries instead of clamping the caller's arrays in place (use "
      "np.clip(g, -c, c, out=g))"),
-    ("value_copy_discarded",
+    ("value_unchanged",
      "clip_grad_value changed nothing the caller holds: no clamping at all, or a clamped copy bound to a new name "
      "and lost (g = np.clip(g, -c, c)); clamp in place: np.clip(g, -c, c, out=g)"),
     ("value_rescaled", "clip_grad_value rescaled each array instead of clamping each entry"),
