@@ -42,6 +42,7 @@ from seqlab.grading import atomic
 from seqlab.grading.fingerprint import tree_hash
 from seqlab.grading.registry import EXERCISES
 from seqlab.grading.report import Report
+from seqlab.grading.sandbox import SandboxUnavailable
 from seqlab.grading.seeds import ASSIGNMENT, PUBLIC, SeedSource
 
 GRADING = Path(__file__).resolve().parents[1] / "grading"  # everything that decides a score
@@ -79,6 +80,7 @@ class Job:
     grader_hash: str
     reference_hash: str
     assignment: str = ASSIGNMENT
+    allow_unisolated: bool = False  # graded although children could reach each other (recorded in the report)
 
 
 _ORACLE = None  # per worker process: the reference, imported once
@@ -120,7 +122,7 @@ def _grade(job: Job) -> Report:
     apply_problems(report, problems, staging, sub.path, keep_rerun=sub.kind == "modules")
     report.meta.update(student=sub.student, submission=str(sub.path), submission_kind=sub.kind,
                           submission_hash=sub_hash, grader_hash=job.grader_hash, cache_key=key,
-                          graded_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+                          graded_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), allow_unisolated=job.allow_unisolated)
     return report
 
 
@@ -201,6 +203,7 @@ class ClassResult:
     failed: dict[str, str] = field(default_factory=dict)  # student -> why no report could be written
     seconds: float = 0.0
     protections: tuple[str, ...] = ()
+    allow_unisolated: bool = False  # the children could reach each other, and the instructor allowed it
 
     @property
     def csv(self) -> Path:
@@ -267,16 +270,21 @@ def _sources(subs: list[Submission], official: bool, secret: bytes | None) -> di
 def grade_class(submissions: Path, out: Path, *, workers: int | None = None, force: bool = False,
                 official: bool = False, secret: bytes | None = None, secret_file: Path | None = None,
                 wall_seconds: float = 10.0, students: list[str] | None = None, assignment: str = ASSIGNMENT,
-                progress: bool = True, root: Path | None = None) -> ClassResult:
-    """Grades every submission under `submissions` into `out` (see the module docstring)."""
+                progress: bool = True, root: Path | None = None, allow_unisolated: bool = False) -> ClassResult:
+    """Grades every submission under `submissions` into `out` (see the module docstring).
+
+    A machine whose children could reach each other (no bubblewrap, no root with sandbox users) is refused
+    (SandboxUnavailable) unless `allow_unisolated`; every report then records ``allow_unisolated: true``.
+    """
     from seqlab.grading.oracle import REPO_ROOT, reference_available
-    from seqlab.grading.sandbox import active_protections, require_boundary
+    from seqlab.grading.sandbox import active_protections, require_boundary, require_private_workdirs
 
     start = time.perf_counter()
     root = Path(root or REPO_ROOT)
     if not reference_available(root):
         raise ClassGradingError(f"class grading needs the instructor's repository (no reference/ in {root})")
     require_boundary()  # SEQLAB_SANDBOX=required without the boundary: stop before grading anyone
+    allow_unisolated = require_private_workdirs(allow_unisolated)  # True only where it is needed and allowed
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     with _Lock(out):
@@ -289,11 +297,13 @@ def grade_class(submissions: Path, out: Path, *, workers: int | None = None, for
         atomic.write_json(out / MANIFEST, {
             "submissions": str(Path(submissions).resolve()), "official": official, "wall_seconds": wall_seconds,
             "assignment": assignment, "secret_file": str(secret_file) if secret_file else None,
+            "allow_unisolated": allow_unisolated,
         }, sort_keys=True)
         sources = _sources(subs, official, secret)
         reference = tree_hash(root / "reference")
         grader = grader_hash()
-        result = ClassResult(out, [s.student for s in subs], protections=tuple(active_protections()))
+        result = ClassResult(out, [s.student for s in subs], protections=tuple(active_protections()),
+                             allow_unisolated=allow_unisolated)
         jobs = []
         for sub in subs:
             sub_hash = submission_hash(submission_files(sub))
@@ -302,7 +312,8 @@ def grade_class(submissions: Path, out: Path, *, workers: int | None = None, for
             if not force and previous is not None and previous.get("meta", {}).get("cache_key") == key:
                 result.cached.append(sub.student)
                 continue
-            jobs.append(Job(sub, sources[sub.student], wall_seconds, out, grader, reference, assignment))
+            jobs.append(Job(sub, sources[sub.student], wall_seconds, out, grader, reference, assignment,
+                            allow_unisolated))
         bar = _progress(len(subs), len(result.cached), progress)
         try:
             for student in result.cached:
@@ -403,7 +414,7 @@ def regrade(out: Path, student: str, *, secret: bytes | None = None, progress: b
     return grade_class(Path(settings["submissions"]), out, force=True, official=settings["official"],
                        secret=secret, secret_file=Path(settings["secret_file"]) if settings.get("secret_file") else None,
                        wall_seconds=settings["wall_seconds"], students=[student], assignment=settings["assignment"],
-                       progress=progress, root=root)
+                       progress=progress, root=root, allow_unisolated=settings.get("allow_unisolated", False))
 
 
 def override(out: Path, student: str, exercise: str, score: float | None, reason: str | None,
@@ -443,6 +454,10 @@ def _print_result(result: ClassResult) -> None:
     print(result.summary())
     print(f"reports: {result.out / 'reports'}  gradebook: {result.csv}")
     print(f"sandbox: {', '.join(result.protections) or 'none'}")
+    if result.allow_unisolated:
+        from seqlab.grading.sandbox import UNISOLATED
+
+        print(f"--allow-unisolated: {UNISOLATED}; every report records allow_unisolated: true")
 
 
 def main_grade(args) -> int:
@@ -452,8 +467,8 @@ def main_grade(args) -> int:
         result = grade_class(Path(args.submissions), Path(args.out), workers=args.workers, force=args.force,
                              official=args.official, secret=secret, secret_file=secret_path,
                              wall_seconds=args.timeout, students=args.student or None, assignment=args.assignment,
-                             progress=not args.no_progress)
-    except (ClassGradingError, FileNotFoundError, ValueError) as exc:
+                             progress=not args.no_progress, allow_unisolated=args.allow_unisolated)
+    except (ClassGradingError, FileNotFoundError, ValueError, SandboxUnavailable) as exc:
         print(f"seqlab class-grade: {exc}", file=sys.stderr)
         return 2
     _print_result(result)
@@ -466,7 +481,7 @@ def main_regrade(args) -> int:
         settings = manifest(Path(args.out))
         secret, _ = _secret_for(settings["official"], args.secret_file or settings.get("secret_file"))
         result = regrade(Path(args.out), args.student, secret=secret, progress=not args.no_progress)
-    except (ClassGradingError, FileNotFoundError, ValueError) as exc:
+    except (ClassGradingError, FileNotFoundError, ValueError, SandboxUnavailable) as exc:
         print(f"seqlab class-regrade: {exc}", file=sys.stderr)
         return 2
     _print_result(result)

@@ -24,8 +24,10 @@ from seqlab.grading.seeds import PUBLIC, SeedSource
 from seqlab.grading.spec import Exercise
 
 
-def missing_file_message(folder: Path, exercise: Exercise) -> str:
-    present = sorted(p.name for p in folder.glob("*.py")) if folder.is_dir() else []
+def missing_file_message(folder: Path, exercise: Exercise, present: list[str] | None = None) -> str:
+    """Why `folder` has no file for `exercise`, with a close name among `present` (default: folder's .py files)."""
+    if present is None:
+        present = sorted(p.name for p in folder.glob("*.py")) if folder.is_dir() else []
     close = difflib.get_close_matches(exercise.file_name, present, n=1, cutoff=0.6)
     hint = f" Did you mean to name {close[0]} {exercise.file_name}?" if close else ""
     expected = ", ".join(file_names())

@@ -125,6 +125,7 @@ class _Plan:
     prlimit: str | None
     setpriv: str | None
     protections: tuple[str, ...]
+    landlock: int = 0  # the Landlock ABI the child restricts itself with (no bubblewrap), 0 for none
 
 
 def _mode() -> str:
@@ -175,13 +176,31 @@ def _probe_plan(allow_bwrap: bool = True) -> _Plan:
             bwrap = found
             protections += ["private_filesystem", "pid_namespace", "no_network", "ipc_namespace", "no_capabilities",
                             "private_workdir"]
+    landlock = _landlock_abi() if LINUX and not bwrap else 0
+    if landlock:  # what the child's Landlock ruleset holds it to (LANDLOCK below)
+        protections.append("landlock_filesystem")
+        protections += ["landlock_tcp"] if landlock >= 4 else []
+        protections += ["landlock_scope"] if landlock >= 6 else []
     if POSIX and os.geteuid() == 0:
         users = _sandbox_users() if setpriv else ()
         if users:  # with or without bubblewrap: setpriv drops to a sandbox user, one per concurrent child
             protections += ["unprivileged_uid", "rlimit_nproc", "no_capabilities", "private_workdir"]
     elif POSIX:  # a non-root grader: the limit binds, but the child shares the grader's own uid
         protections += ["rlimit_nproc"]
-    return _Plan(bwrap, users, prlimit, setpriv, tuple(dict.fromkeys(protections)))
+    return _Plan(bwrap, users, prlimit, setpriv, tuple(dict.fromkeys(protections)), landlock)
+
+
+def _landlock_abi() -> int:
+    """The kernel's Landlock ABI version (0: none, or forbidden, as a container's seccomp profile may)."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        abi = libc.syscall(ctypes.c_long(_LANDLOCK_CREATE_RULESET), None, ctypes.c_long(0), ctypes.c_long(1))
+    except (OSError, AttributeError):
+        return 0
+    return max(int(abi), 0)
 
 
 @functools.lru_cache(maxsize=None)
@@ -283,6 +302,78 @@ NUMPY_ONLY = '''def _numpy_and_the_standard_library_only():
 _numpy_and_the_standard_library_only()
 del _numpy_and_the_standard_library_only
 '''
+
+_LANDLOCK_CREATE_RULESET = 444  # the same number on every architecture; add_rule and restrict_self follow
+
+# Without bubblewrap, on Linux 5.13+: the first program of the chain that runs the child (as the sandbox user, after
+# setpriv and prlimit). It asks Landlock to hold itself and everything it starts to reading the folders in
+# sys.argv[1]'s "read" (the interpreter, the numpy site, the system's shared libraries) and changing only those in
+# "write" (its work folder, /dev/null); from ABI 4 no TCP, from ABI 6 no signal or abstract socket outside itself.
+# Then it becomes the child (execv). Nothing else of the machine can be opened: not the repository, not /proc.
+LANDLOCK = '''\
+import ctypes, json, os, sys
+
+spec = json.loads(sys.argv[1])
+abi = spec["abi"]
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+CREATE, ADD_RULE, RESTRICT = 444, 445, 446
+fs = (1 << 13) - 1 | (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0) | (1 << 15 if abi >= 5 else 0)
+file_rights = fs & (1 | 2 | 4 | 1 << 14 | 1 << 15)  # execute, write, read, truncate, ioctl: what a file rule may hold
+read = 1 | 4 | 8  # execute, read a file, read a folder
+
+
+def fail(what):
+    error = ctypes.get_errno()
+    raise OSError(error, f"{what}: {os.strerror(error)}")
+
+
+class Ruleset(ctypes.Structure):
+    _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+
+
+class PathBeneath(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+attr = Ruleset(fs, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0)  # TCP bind+connect; abstract sockets+signals
+ruleset = libc.syscall(ctypes.c_long(CREATE), ctypes.byref(attr), ctypes.c_long(24 if abi >= 6 else 16 if abi >= 4 else 8),
+                       ctypes.c_long(0))
+if ruleset < 0:
+    fail("landlock_create_ruleset")
+
+
+def allow(path, rights):
+    try:
+        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    except OSError:
+        return  # not on this machine
+    try:
+        rule = PathBeneath(rights if os.path.isdir(path) else rights & file_rights, fd)
+        if libc.syscall(ctypes.c_long(ADD_RULE), ctypes.c_long(ruleset), ctypes.c_long(1), ctypes.byref(rule),
+                        ctypes.c_long(0)) != 0:
+            fail(f"landlock_add_rule({path})")
+    finally:
+        os.close(fd)
+
+
+for path in spec["read"]:
+    allow(path, read)
+for path in spec["write"]:
+    allow(path, fs)
+if libc.prctl(ctypes.c_int(38), ctypes.c_ulong(1), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)) != 0:
+    fail("prctl(PR_SET_NO_NEW_PRIVS)")
+if libc.syscall(ctypes.c_long(RESTRICT), ctypes.c_long(ruleset), ctypes.c_long(0)) != 0:
+    fail("landlock_restrict_self")
+os.close(ruleset)
+os.execv(sys.argv[2], sys.argv[2:])
+'''
+# What else a child may read under Landlock, where the machine has it: the loader's cache, locales, time zones,
+# the CPU topology BLAS asks for, and the harmless devices.
+_LANDLOCK_READ = ("/etc/ld.so.cache", "/etc/localtime", "/usr/lib/locale", "/usr/share/zoneinfo",
+                  "/sys/devices/system/cpu", "/dev/zero", "/dev/urandom", "/dev/random")
+
 
 # Asked of the interpreter with -I -S: its standard library is all of sys.path.
 _PROBE = ("import json, os, sys, sysconfig\n"
@@ -432,10 +523,10 @@ def _runtime(python: str, copy_interpreter: bool) -> _Runtime:
 
 @_once
 def _checked_runtime(python: str, plan: _Plan) -> _Runtime:
-    """The runtime for this plan; where a sandbox user runs it without bubblewrap, tried once as that user."""
+    """The runtime for this plan; without bubblewrap, tried once through the child's chain."""
     runtime = _runtime(python, bool(plan.users and not plan.bwrap))
-    if plan.users and not plan.bwrap:
-        _check_sandbox_user_runs(plan, runtime)
+    if not plan.bwrap and (plan.users or plan.landlock):
+        _check_runtime(plan, runtime)
     return runtime
 
 
@@ -484,6 +575,35 @@ def _setpriv_argv(plan: _Plan, user: tuple[int, int]) -> list[str]:
     uid, gid = user
     return [plan.setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--inh-caps=-all",
             "--bounding-set=-all", "--no-new-privs", "--"]
+
+
+def _system_library_folders() -> tuple[str, ...]:
+    """The folders of the shared libraries this process has loaded (libc, libm, the loader...): the child's
+    interpreter needs the same. Python's own installation and package folders are left out: the child's comes
+    from its runtime."""
+    prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}
+    folders = set()
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split(maxsplit=5)[-1].strip() if line.count(" ") >= 5 else ""
+                if path.startswith("/") and (path.endswith(".so") or ".so." in os.path.basename(path)):
+                    folder = os.path.dirname(os.path.realpath(path))
+                    if "-packages" not in folder and not any(_inside(folder, p) for p in prefixes):
+                        folders.add(folder)
+    except OSError:
+        pass
+    return tuple(sorted(folders))
+
+
+def _landlock_argv(plan: _Plan, runtime: _Runtime, cwd: Path) -> list[str]:
+    if runtime.shown:  # the original interpreter (a grader that is not root): its own folders
+        read = [*runtime.shown, runtime.site]
+    else:  # a copy beside the site, in the private folder
+        read = [os.path.dirname(os.path.dirname(runtime.python)), runtime.site]
+    spec = {"abi": plan.landlock, "read": [*read, *_system_library_folders(), *_LANDLOCK_READ],
+            "write": [str(cwd), "/dev/null"]}
+    return [runtime.python, "-I", "-S", "-c", LANDLOCK, json.dumps(spec)]
 
 
 def _bwrap_argv(plan: _Plan, runtime: _Runtime, workdir: Path, secrets: list[str],
@@ -830,21 +950,28 @@ def _remove_files_of(uid: int) -> None:
                 pass
 
 
-def _check_sandbox_user_runs(plan: _Plan, runtime: _Runtime) -> None:
-    """The sandbox user must be able to start the interpreter copy and import numpy (a /tmp mounted noexec
-    would stop it): say so once, clearly, instead of failing every exercise."""
-    slot = _UserSlot(plan.users)
+def _check_runtime(plan: _Plan, runtime: _Runtime) -> None:
+    """Without bubblewrap the child's chain (setpriv to a sandbox user, Landlock) must start the interpreter and
+    import numpy; a /tmp mounted noexec, or a container that refuses Landlock, would stop it: say so once,
+    clearly, instead of failing every exercise."""
+    code = "import sys; sys.path.append(sys.argv[1]); import numpy"
+    slot = _UserSlot(plan.users) if plan.users else None
     try:
-        code = "import sys; sys.path.append(sys.argv[1]); import numpy"
-        done = subprocess.run([*_setpriv_argv(plan, (slot.uid, slot.gid)), runtime.python, "-I", "-S", "-c", code,
-                               runtime.site], capture_output=True, timeout=60, cwd="/",
-                              env=_child_env(Path("/"), runtime))
+        with tempfile.TemporaryDirectory(prefix="seqlab-check-") as tmp:
+            command = [runtime.python, "-I", "-S", "-c", code, runtime.site]
+            if plan.landlock:
+                command = _landlock_argv(plan, runtime, Path(tmp)) + command
+            if slot is not None:
+                command = _setpriv_argv(plan, (slot.uid, slot.gid)) + command
+            done = subprocess.run(command, capture_output=True, timeout=60, cwd=tmp, env=_child_env(Path(tmp), runtime))
     finally:
-        slot.release()
+        if slot is not None:
+            slot.release()
     if done.returncode != 0:
-        raise SandboxUnavailable(f"the sandbox user (uid {slot.uid}) cannot run {runtime.python} with numpy: "
+        who = f"the sandbox user (uid {slot.uid})" if slot is not None else "the child"
+        raise SandboxUnavailable(f"{who} cannot run {runtime.python} with numpy: "
                                  f"{done.stderr.decode(errors='replace')[-500:]} (is {tempfile.gettempdir()} noexec? "
-                                 f"set TMPDIR to a folder where it may run programs)")
+                                 f"set TMPDIR to a folder where programs may run)")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -946,11 +1073,11 @@ def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdi
             _chown_tree(workdir, *user)
         cwd = private.path if private is not None else workdir
         command = list(argv)
-        preexec = None
+        preexec = _preexec_rlimits(limits) if POSIX and not plan.prlimit else None
+        if plan.landlock:
+            command = _landlock_argv(plan, runtime, cwd) + command
         if plan.prlimit:
             command = _rlimit_argv(plan, limits) + command
-        elif POSIX:
-            preexec = _preexec_rlimits(limits)
         if plan.bwrap:
             command = _bwrap_argv(plan, runtime, workdir, secret_paths, user) + command
         elif user is not None:
