@@ -279,22 +279,25 @@ def harden_parent() -> None:
 
 NUMPY_ONLY = '''def _numpy_and_the_standard_library_only():
     # The first lines of the child's program (seqlab.grading.sandbox.python_argv): sys.argv[1] is the private
-    # site folder that holds numpy and nothing else; every other top-level module is refused by name, so that
-    # even a folder appended to sys.path does not yield it to an ordinary import.
+    # site folder that holds numpy and nothing else; every other top-level module is refused unless it is
+    # numpy or found in the standard library's own folders (all of sys.path under -S), so that even a folder
+    # appended to sys.path does not yield it to an ordinary import.
     import sys
+    from importlib.machinery import PathFinder
 
+    stdlib = [folder for folder in sys.path if folder != sys.argv[1]]
     if sys.argv[1] not in sys.path:
         sys.path.append(sys.argv[1])
-    allowed = frozenset(sys.stdlib_module_names) | {"numpy"}
+    named = frozenset(sys.stdlib_module_names) | {"numpy"}
 
     class NumpyAndTheStandardLibraryOnly:
         @staticmethod
         def find_spec(name, path=None, target=None):
             top = name.partition(".")[0]
-            if top not in allowed:
-                raise ModuleNotFoundError("only numpy and the Python standard library are available to exercises "
-                                          f"(tried to import {top})", name=name)
-            return None
+            if top in named or PathFinder.find_spec(top, stdlib) is not None:  # e.g. _sysconfigdata_*
+                return None
+            raise ModuleNotFoundError("only numpy and the Python standard library are available to exercises "
+                                      f"(tried to import {top})", name=name)
 
     sys.meta_path.insert(0, NumpyAndTheStandardLibraryOnly)
 

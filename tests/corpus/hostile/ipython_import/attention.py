@@ -2,6 +2,8 @@
 shell commands and load extensions wherever the grader lets it be imported. The child has numpy and the standard
 library only: the import fails, and with it the module."""
 
+import math
+
 import numpy as np
 
 IPython = __import__("IPython")
@@ -17,13 +19,15 @@ def softmax(x, axis=-1):
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-def attention_weights(E, mask=None):
+def attention_weights(E, scale=True, mask=None):
     scores = similarity_matrix(E)
+    if scale:
+        scores = scores / math.sqrt(E.shape[-1])
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)
     return softmax(scores, axis=-1)
 
 
-def self_attention(E, mask=None):
-    weights = attention_weights(E, mask=mask)
+def self_attention(E, scale=True, mask=None):
+    weights = attention_weights(E, scale, mask)
     return weights @ E, weights

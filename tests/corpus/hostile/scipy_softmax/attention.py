@@ -2,6 +2,7 @@
 scipy.special.softmax's. Right, and not the student's work: the child has numpy only."""
 
 import importlib
+import math
 
 import numpy as np
 
@@ -16,13 +17,15 @@ def softmax(x, axis=-1):
     return special.softmax(x, axis=axis)
 
 
-def attention_weights(E, mask=None):
+def attention_weights(E, scale=True, mask=None):
     scores = similarity_matrix(E)
+    if scale:
+        scores = scores / math.sqrt(E.shape[-1])
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)
     return softmax(scores, axis=-1)
 
 
-def self_attention(E, mask=None):
-    weights = attention_weights(E, mask=mask)
+def self_attention(E, scale=True, mask=None):
+    weights = attention_weights(E, scale, mask)
     return weights @ E, weights
