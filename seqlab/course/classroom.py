@@ -277,14 +277,23 @@ def grade_class(submissions: Path, out: Path, *, workers: int | None = None, for
     (SandboxUnavailable) unless `allow_unisolated`; every report then records ``allow_unisolated: true``.
     """
     from seqlab.grading.oracle import REPO_ROOT, reference_available
-    from seqlab.grading.sandbox import active_protections, require_boundary, require_private_workdirs
+    from seqlab.grading.sandbox import (active_protections, readable_by_everyone, require_boundary,
+                                        require_private_workdirs)
 
     start = time.perf_counter()
     root = Path(root or REPO_ROOT)
     if not reference_available(root):
         raise ClassGradingError(f"class grading needs the instructor's repository (no reference/ in {root})")
     require_boundary()  # SEQLAB_SANDBOX=required without the boundary: stop before grading anyone
-    allow_unisolated = require_private_workdirs(allow_unisolated)  # True only where it is needed and allowed
+    allowed, allow_unisolated = allow_unisolated, require_private_workdirs(allow_unisolated)
+    if not {"private_filesystem", "landlock_filesystem"} & set(active_protections()) and (
+            Path(submissions).is_dir() and readable_by_everyone(Path(submissions))):
+        if not allowed:  # every child sees the whole file system: the submissions must be closed to other users
+            raise SandboxUnavailable(
+                f"{submissions} can be read by every user, the sandbox users included, and without bubblewrap or "
+                f"Landlock a submission's code could read the others: `chmod -R go-rwx {submissions}`, or pass "
+                f"--allow-unisolated to grade anyway (every report records it)")
+        allow_unisolated = True
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     with _Lock(out):

@@ -247,6 +247,18 @@ def require_private_workdirs(allow_unisolated: bool = False) -> bool:
                              f"or pass --allow-unisolated to grade anyway (every report records it)")
 
 
+def readable_by_everyone(path: Path) -> bool:
+    """Whether any user (a sandbox user too) can read `path`: it and every folder above it are open to others."""
+    import stat
+
+    path = Path(os.path.realpath(path))
+    for folder in path.parents:
+        if not os.stat(folder).st_mode & stat.S_IXOTH:
+            return False
+    mode = os.stat(path).st_mode
+    return bool(mode & stat.S_IROTH and (not stat.S_ISDIR(mode) or mode & stat.S_IXOTH))
+
+
 # ---------------------------------------------------------------------------------------------------
 # The grading process itself
 # ---------------------------------------------------------------------------------------------------
