@@ -28,6 +28,11 @@ there and exits; the caller judges afterwards. What protects the grading process
   and its own, in a 0711 folder of the grader's (``private_workdir``: no sibling can open or write it).
   A grader that is not root runs bubblewrap in a user namespace; the child then keeps the grader's uid, which
   is not ``unprivileged_uid``: SEQLAB_SANDBOX=required needs a root grader, as in CI.
+* without bubblewrap, on Linux 5.13+ where the container's seccomp profile allows it: the child first restricts
+  itself with Landlock (``LANDLOCK``): it may read only the interpreter, the numpy site and the system's shared
+  libraries and write only its work folder (``landlock_filesystem``: the repository, other submissions, /proc
+  and /tmp are closed), from ABI 4 open no TCP connection (``landlock_tcp``), from ABI 6 signal nothing and
+  reach no abstract socket outside itself (``landlock_scope``).
 
 Without a pid namespace or a sandbox user (the portable mode), "everything the child started" means its
 process tree, group and session at the end of the run: a grandchild that double-forks and ``setsid()``s away
