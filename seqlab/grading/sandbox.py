@@ -418,8 +418,11 @@ class _Runtime:
 
 
 def _ask(python: str, code: str, *flags: str) -> str:
-    done = subprocess.run([python, *flags, "-c", code], capture_output=True, timeout=60, cwd="/",
-                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    if os.name == "nt":  # Python does not start on Windows without it
+        env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", r"C:\Windows")
+    done = subprocess.run([python, *flags, "-c", code], capture_output=True, timeout=60, env=env,
+                          cwd=os.path.abspath(os.sep))
     if done.returncode != 0:
         raise RuntimeError(f"cannot start {python} {' '.join(flags)}: {done.stderr.decode(errors='replace')[-500:]}")
     return done.stdout.decode().strip()
