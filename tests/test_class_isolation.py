@@ -66,6 +66,7 @@ def shared_uid(monkeypatch):
                  and p not in ("unprivileged_uid", "no_capabilities", "private_workdir"))
     plan = dataclasses.replace(plan, users=(), landlock=0, protections=kept)
     monkeypatch.setattr(sandbox, "_plan", lambda: plan)
+    monkeypatch.setenv("SEQLAB_SANDBOX", "best")  # what such a machine can run: required would refuse it
     return plan
 
 
@@ -106,6 +107,7 @@ def test_without_landlock_open_submissions_are_refused(monkeypatch, tmp_path):
     plan = dataclasses.replace(plan, landlock=0, protections=tuple(p for p in plan.protections
                                                                     if not p.startswith("landlock")))
     monkeypatch.setattr(sandbox, "_plan", lambda: plan)
+    monkeypatch.setenv("SEQLAB_SANDBOX", "best")
     root = Path(tempfile.mkdtemp(prefix="seqlab-test-class-"))  # in /tmp: nothing above it is closed
     try:
         student(root / "submissions" / "honest", None, new_token())
