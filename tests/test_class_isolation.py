@@ -28,7 +28,7 @@ from seqlab.grading.registry import EXERCISES
 from seqlab.grading.sandbox import SandboxUnavailable, active_protections
 from seqlab.grading.seeds import PUBLIC
 from tests.corpus import load, materialize, new_token
-from tests.test_gradescope import environment_argv
+from tests.test_gradescope import environment_argv, reap_reparented
 
 REPO = Path(__file__).resolve().parents[1]
 STRICT = os.environ.get("SEQLAB_SANDBOX", "").lower() == "required" or os.environ.get("CI", "").lower() in ("true", "1")
@@ -50,19 +50,6 @@ def student(folder: Path, case: dict | None, token: str, marked: str | None = No
     if marked:
         (folder / f"{marked}.py").write_text(marked_key(marked, token))
     return folder
-
-
-def reap_reparented(seconds: float = 5.0) -> None:
-    """This process is the sandbox's subreaper: what the class-grade command left exiting (its pool's workers) is
-    reparented here; reap it (this test has no child of its own)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            time.sleep(0.05)
 
 
 def open_to_everyone(root: Path) -> None:

@@ -222,6 +222,20 @@ def pack(cases: list[dict]) -> list[dict[str, dict | None]]:
             for i in range(count)]
 
 
+def reap_reparented(seconds: float = 5.0) -> None:
+    """Once it has run a sandboxed child, this process is a subreaper: what a command it ran leaves behind (a pool's
+    workers, a hostile daemon's forks) is reparented here when its parent exits. Reap it (the callers have no
+    child of their own at that moment)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
+
+
 def substantive_lines(path: Path) -> set[str]:
     return {line.strip() for line in path.read_text().splitlines() if len(line.strip()) >= 30}
 
@@ -313,6 +327,7 @@ def test_each_gradescope_attack_beats_a_naive_autograder(name, archive):
                     os.kill(pid, 9)
             except OSError:
                 pass
+        reap_reparented()
         shutil.rmtree(root)
 
 
