@@ -141,16 +141,23 @@ def zombie_children() -> list[int]:
     return found
 
 
-def reap_orphans() -> None:
-    """A naive child's orphans are reparented to us (the subreaper) when they exit: reap them.
+def reap_orphans(expected: int = 0, seconds: float = 5.0) -> None:
+    """A naive child's orphans are reparented to us (the subreaper) when they exit: reap them, waiting (a while)
+    for `expected` of them when they may still be exiting.
 
     Only called where no subprocess.Popen of the test is waiting for its own child.
     """
-    for pid in zombie_children():
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
+    deadline, reaped = time.monotonic() + seconds, 0
+    while True:
+        for pid in zombie_children():
+            try:
+                os.waitpid(pid, 0)
+                reaped += 1
+            except ChildProcessError:
+                pass
+        if reaped >= expected or time.monotonic() > deadline:
+            return
+        time.sleep(0.01)
 
 
 def kill_marked(marker: str) -> None:
@@ -461,7 +468,7 @@ def test_the_child_cannot_kill_its_parent(workdir, naive_dir, mode):
     wrapper = subprocess.run(["/bin/sh", "-c", '"$0" -I -S -c "$1"; echo parent alive', PY, code],
                              cwd=naive_dir, capture_output=True)
     assert wrapper.returncode == -signal.SIGKILL and b"parent alive" not in wrapper.stdout  # naively it can
-    reap_orphans()  # the naive child outlived its shell
+    reap_orphans(expected=1)  # the naive child outlived its shell, and may still be exiting
     need("pid_namespace", "unprivileged_uid", any_of=True)
     outcome = isolated(code, workdir)
     if "pid_namespace" in active_protections():
