@@ -43,8 +43,8 @@ class BidirectionalRNN:
     def forward(self, inputs):
         """Run the forward RNN left to right, the backward RNN right to left, and read out every position.
 
-            hf[t] = tanh(Wxh_f x[t] + Whh_f hf[t-1] + bh_f),     hf[-1] = 0        (H, B)
-            hb[t] = tanh(Wxh_b x[t] + Whh_b hb[t+1] + bh_b),     hb[T]  = 0        (H, B)
+            hf[t] = tanh(Wxh_f x[t] + Whh_f hf_prev + bh_f),  hf_prev = hf[t-1], zeros at t = 0        (H, B)
+            hb[t] = tanh(Wxh_b x[t] + Whh_b hb_next + bh_b),  hb_next = hb[t+1], zeros at t = T-1      (H, B)
             hiddens[t] = [hf[t]; hb[t]]   (stacked vertically)                     (2H, B)
             outputs[t] = Why hiddens[t] + by                                        (O, B)
 
@@ -57,9 +57,9 @@ class BidirectionalRNN:
         Results have the dtype numpy gives when the inputs meet the weights (float32 inputs and float32
         weights give float32). The inputs are not modified.
 
-        Hint: run two separate loops. The backward loop visits t = T-1, ..., 0 (reversed(range(T))) and must
-        store hb[t] at index t, so that hiddens[t] pairs the two states of the SAME position. The initial
-        states are zeros of shape (H, B), with B = inputs[0].shape[1].
+        Hint: the two directions share nothing but the inputs, so they are two independent recurrences. The
+        backward one reads the positions in reverse, but what it produces belongs to positions, not to the order
+        of reading: hiddens[t] must pair the two states of the same position t.
         """
         ### BEGIN SOLUTION
         T = len(inputs)
