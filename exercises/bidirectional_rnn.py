@@ -5,9 +5,8 @@ a position often decide what it means ("the bank of the river" vs "the bank rais
 RNN runs two independent RNNs, one forwards and one backwards over the same sequence, and stacks their states:
 every position then summarises the whole sequence, left context on top and right context below.
 
-What are the benefits, and the price? Each output sees both sides (better tagging, classification, encoding),
-but the whole sequence must be known before the first output exists, so it cannot generate text or process a
-stream step by step, and it doubles the work.
+The benefit: each output sees both sides (tagging, classification, encoding). The price: the whole sequence must
+be known before the first output exists, and the work doubles. What that rules out is the written question.
 
 Column-block conventions: x[t] is (I, B), states are (H, B), weights are (out_features, in_features) and biases
 (features, 1) broadcast over the batch B.
