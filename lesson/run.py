@@ -1,10 +1,11 @@
 """Execute the lesson notebook headless (nbclient), writing its figures and measurements to a folder.
 
-    python -m lesson.run                              # seed 0 into lesson/output: the committed results
-    python -m lesson.run --seed 1 --out /tmp/lesson   # another seed, elsewhere
+    python -m lesson.run                          # seeds 0, 1, 2 into lesson/runs/seed-0 (not committed)
+    python -m lesson.run --seed 3 --out /tmp/l    # seeds 3, 4, 5, elsewhere
+    python -m lesson.run --refresh-committed      # seeds 0, 1, 2 into lesson/output: rewrites the committed results
 
 The kernel gets the seed and the folder through SEQLAB_LESSON_SEED and SEQLAB_LESSON_OUT, and runs with the
-repository root as its working directory.
+repository root as its working directory. Only --refresh-committed writes into lesson/output.
 """
 
 import argparse
@@ -20,15 +21,21 @@ from nbclient import NotebookClient
 from .build_notebook import NOTEBOOK
 
 ROOT = NOTEBOOK.parent.parent
-DEFAULT_OUT = ROOT / "lesson" / "output"
+COMMITTED = ROOT / "lesson" / "output"
 
 
-def execute(seed=0, out_dir=DEFAULT_OUT, timeout=600, executed_path=None):
+def default_out(seed):
+    """Where a run goes unless told otherwise (the notebook's own default too): lesson/runs/seed-<seed>."""
+    return ROOT / "lesson" / "runs" / f"seed-{seed}"
+
+
+def execute(seed=0, out_dir=None, timeout=600, executed_path=None):
     """Run the notebook top to bottom; returns (measurements dict, wall seconds).
 
-    Raises nbclient's CellExecutionError when a cell fails. executed_path: where to save the executed notebook
-    (with outputs), or None.
+    Raises nbclient's CellExecutionError when a cell fails. out_dir: default_out(seed) when None. executed_path:
+    where to save the executed notebook (with outputs), or None.
     """
+    out_dir = default_out(seed) if out_dir is None else Path(out_dir)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     env = dict(os.environ, SEQLAB_LESSON_SEED=str(seed), SEQLAB_LESSON_OUT=str(out_dir))
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
@@ -39,20 +46,25 @@ def execute(seed=0, out_dir=DEFAULT_OUT, timeout=600, executed_path=None):
         if executed_path is not None:
             nbformat.write(nb, executed_path)
     seconds = time.perf_counter() - start
-    with open(Path(out_dir) / "measurements.json") as f:
+    with open(out_dir / "measurements.json") as f:
         return json.load(f), seconds
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default=str(DEFAULT_OUT))
+    parser.add_argument("--seed", type=int, default=0, help="the first of the three seeds (default 0)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--out", default=None, help="output folder (default lesson/runs/seed-<seed>)")
+    where.add_argument("--refresh-committed", action="store_true",
+                       help="write into lesson/output, the committed results (needs the default seed 0)")
     parser.add_argument("--executed", default=None, help="also save the executed notebook here")
     args = parser.parse_args(argv)
-    measurements, seconds = execute(args.seed, args.out, executed_path=args.executed)
+    if args.refresh_committed and args.seed != 0:
+        parser.error("the committed results are those of seed 0")
+    out = COMMITTED if args.refresh_committed else (Path(args.out) if args.out else default_out(args.seed))
+    measurements, seconds = execute(args.seed, out, executed_path=args.executed)
     held = sum(f["holds"] for f in measurements["findings"])
-    print(f"executed in {seconds:.1f} s; {held} of {len(measurements['findings'])} claims held; "
-          f"results in {args.out}")
+    print(f"executed in {seconds:.1f} s; {held} of {len(measurements['findings'])} claims held; results in {out}")
     return 0
 
 
