@@ -37,8 +37,8 @@ KIND_MEANING = {
     "refused": "a file refused (a link, unreadable or too large)", "missing": "a name of the API missing",
     "not_implemented": "the stub left unfinished",
 }
-# What one exercise of one student came to, exclusive, in this order of precedence.
-OUTCOMES = ("full marks", *GROUPS, "wrong: mistake named", "wrong: not named")
+# What one exercise of one student came to: one of these (``_outcome``).
+OUTCOMES = ("full marks", "wrong: mistake named", "wrong: not named", *GROUPS)
 EXAMPLES = 3
 
 
@@ -95,16 +95,17 @@ class Insight:
 
 
 def _outcome(report_exercise) -> str:
-    if report_exercise.score >= report_exercise.max_score:
-        return "full marks"
+    """Full marks; else a proven mistake, when one is named (a wrong formula may also raise on some inputs);
+    else, when no failed check had a result to judge, what happened instead; else wrong, no mistake named."""
     failed = [t for t in report_exercise.tests if not t.passed]
-    groups = {GROUP_OF.get(t.error, "crashed") for t in failed if t.error}
-    for group in GROUPS:
-        if group in groups:
-            return group
+    if report_exercise.score >= report_exercise.max_score or not failed:  # (or an override below the maximum)
+        return "full marks"
     if any(t.mistakes for t in failed):
         return "wrong: mistake named"
-    return "wrong: not named" if failed else "full marks"  # no failed check: an override below the maximum
+    if all(t.error for t in failed):
+        groups = {GROUP_OF.get(t.error, "crashed") for t in failed}
+        return next(group for group in GROUPS if group in groups)
+    return "wrong: not named"
 
 
 def collect(out: Path) -> Insight:
@@ -218,8 +219,9 @@ def document(insight: Insight, figures: dict[str, Figure]) -> list:
     header = ["exercise", *OUTCOMES]
     rows = [[e.title, *[str(len(e.with_outcome(o))) for o in OUTCOMES]] for e in insight.exercises.values()]
     rows.append(["any exercise (students)", *[str(len(insight.students_with(o))) for o in OUTCOMES]])
-    blocks += ["What each exercise came to, in students (each student once per exercise; a failure without a "
-               "result counts before a wrong result):", Table(header, rows), figures["outcomes"]]
+    blocks += ["What each exercise came to, in students (each student once per exercise: full marks; else a "
+               "known mistake, when one was proven; else, when no check had a result to judge, what happened "
+               "instead; else wrong without a known mistake):", Table(header, rows), figures["outcomes"]]
 
     blocks += [Heading(2, "Scores"), figures["scores"]]
     rows = [[e.title, f"{statistics.mean(e.scores.values()):.1f} / {e.max_score:g}" if e.scores else "-",
@@ -246,13 +248,17 @@ def document(insight: Insight, figures: dict[str, Figure]) -> list:
                          if unnamed else ""))
 
     blocks += [Heading(2, "Timed out, crashed, missing"),
-               "Exercises that gave no result to judge, by what happened (students):"]
+               "Exercises with checks that gave no result to judge, by what happened, in students (a wrong formula "
+               "that also raises on some inputs is counted here too, besides its mistake):"]
+    def order(item):
+        return GROUPS.index(GROUP_OF.get(item[0], "crashed")), item[0]
+
     rows = [[e.title, GROUP_OF.get(kind, "crashed"), kind, KIND_MEANING.get(kind, ""), str(len(who)), _examples(who)]
-            for e in insight.exercises.values() for kind, who in sorted(e.kinds.items())]
+            for e in insight.exercises.values() for kind, who in sorted(e.kinds.items(), key=order)]
     blocks.append(Table(["exercise", "group", "kind", "what happened", "students", "for example"], rows)
                   if rows else "None.")
-    blocks.append(", ".join(f"{len(insight.students_with(g))} students {g} in at least one exercise" for g in GROUPS)
-                  + ".")
+    blocks.append("Students with at least one such exercise: "
+                  + ", ".join(f"{g} {len(insight.students_with(g))}" for g in GROUPS) + ".")
     if insight.not_graded:
         blocks.append(Table(["student", "not graded"], [[k, v] for k, v in sorted(insight.not_graded.items())]))
 

@@ -81,8 +81,9 @@ class SandboxUnavailable(RuntimeError):
 class Limits:
     wall_seconds: float = 10.0  # a child that waits (sleep, a lock) runs into this without holding a core
     # RLIMIT_CPU, whole seconds, for the child's whole life (interpreter and numpy start included): calibrated on
-    # the answer key, whose children need 0.11-0.17 s each (docs/class-grading.md), so a busy loop costs 1 s of a
-    # core instead of the wall limit. Not higher: four spinning exercises on 2 cores then end within 3 s.
+    # the answer key, whose children need 0.11-0.29 s each, idle to heavily loaded (docs/class-grading.md), so a
+    # busy loop costs 1 s of a core instead of the wall limit. Not higher: four spinning exercises on 2 cores
+    # then end within 3 s.
     cpu_seconds: int = 1
     memory_bytes: int = 4 * 1024**3  # RLIMIT_AS; numpy+BLAS need ~1 GiB virtual
     file_bytes: int = 64 * 1024**2  # RLIMIT_FSIZE
@@ -479,7 +480,7 @@ def _kill(pids: set[int]) -> None:
 
 def _sweep(proc: subprocess.Popen, slot: _UserSlot | None) -> float | None:
     """Kills the child and everything it started, reaps what was reparented to us; returns when none is left,
-    with the child's CPU seconds (``_reap``).
+    with the CPU seconds of the child and of everything of it that was reaped (``_reap``).
 
     Ours: the child's descendants, its process group and session and, with a sandbox user, every process of
     that uid (the slot is ours alone). The child itself is reaped last, so until then its pid (and with it
@@ -498,6 +499,7 @@ def _sweep(proc: subprocess.Popen, slot: _UserSlot | None) -> float | None:
         return _reap(proc)
     me = os.getpid()
     ours: set[int] = set()
+    orphans_cpu = 0.0  # CPU seconds of the child's processes reaped here (bwrap killed before its pid 1)
     deadline = time.monotonic() + 10.0
     while True:
         table = _processes()
@@ -519,13 +521,15 @@ def _sweep(proc: subprocess.Popen, slot: _UserSlot | None) -> float | None:
         for p in table:  # orphans that became ours: reap them (never a pid other code of the grader waits for)
             if p.pid in ours and p.ppid == me and p.zombie:
                 try:
-                    os.waitpid(p.pid, os.WNOHANG)
+                    _, _, usage = os.wait4(p.pid, os.WNOHANG)
+                    orphans_cpu += usage.ru_utime + usage.ru_stime
                 except ChildProcessError:
                     pass
         if time.monotonic() > deadline:
             raise RuntimeError(f"could not remove the child's processes {sorted(live | mine)}")
         time.sleep(0.002)
-    return _reap(proc)
+    cpu = _reap(proc)
+    return None if cpu is None else cpu + orphans_cpu
 
 
 def _reap(proc: subprocess.Popen) -> float | None:
