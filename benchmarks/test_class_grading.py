@@ -13,7 +13,7 @@ nbgrader unless SEQLAB_BENCH_NBGRADER=1. Every result's extra_info holds the mac
 protections, the load average before and after (timings on a busy machine say little: compare them only with
 a 1-minute load average below 0.5 before the run) and what the class was made of; the CSV and nbgrader's
 gradebook are checked to agree student by student. With SEQLAB_BENCH_CLASS_REPORT=FOLDER, the class report of
-the generated class (`seqlab class-report`: report.md, report.html, figures/) is copied to FOLDER.
+the generated class (`seqlab class-report`: report.md and figures/) is copied to FOLDER.
 """
 
 import csv
@@ -61,7 +61,7 @@ def course(bench_run):
     secret = root / "secret"
     secret.write_text("b" * 64)
     n = STUDENTS[bench_run["mode"]]
-    kinds = generate_class(root / "submissions", n, out=root / "out", active_protections=active_protections())
+    kinds = generate_class(root / "submissions", n, out=root / "generated-class", active_protections=active_protections())
     env = dict(os.environ, SEQLAB_SECRET_FILE=str(secret))
     yield {"root": root, "secret": secret, "kinds": kinds, "n": n, "env": env, "mode": bench_run["mode"],
            "protections": list(active_protections())}
@@ -199,7 +199,7 @@ def _limits_hit(out: Path) -> dict[str, dict[str, list[str]]]:
 def test_class_grade_generated_class(benchmark, course, workers):
     """`seqlab class-grade` of the whole generated class: with the default workers (one per core, more while some
     wait: seqlab.course.scheduling), and with two per core for comparison."""
-    out = course["root"] / ("out" if workers == "default" else f"out_{workers}")
+    out = course["root"] / ("generated-class" if workers == "default" else f"generated-class-{workers}")
     option = [] if workers == "default" else ["--workers", 2 * _cores()]
     start = time.perf_counter()
     with Usage() as usage:
@@ -228,8 +228,8 @@ def test_class_grade_generated_class(benchmark, course, workers):
         if keep:
             shutil.rmtree(keep, ignore_errors=True)
             Path(keep).mkdir(parents=True)
-            for name in ("report.md", "report.html", "figures"):
-                (shutil.copytree if (out / name).is_dir() else shutil.copy)(out / name, Path(keep) / name)
+            shutil.copy(out / "report.md", keep)  # and its figures (report.html embeds the same ones)
+            shutil.copytree(out / "figures", Path(keep) / "figures")
     _info(benchmark, course, students=course["n"], limit_seconds=120.0, elapsed=round(elapsed, 1), mix=mix,
           workers=run["workers"], most_in_flight=run["most_in_flight"], extra_started=run["extra_started"],
           hit_wall_clock_limit=len(hit["timeout"]), hit_cpu_limit=len(hit["cpu_limit"]),
@@ -277,7 +277,7 @@ def test_nbgrader_autograde_same_class(benchmark, course):
     with Gradebook(f"sqlite:///{top / 'gradebook.db'}") as gradebook:
         scores = {s: gradebook.find_submission(ASSIGNMENT, s).score for s in course["kinds"]}
     agree = None
-    csv_path = course["root"] / "out" / "grades.csv"
+    csv_path = course["root"] / "generated-class" / "grades.csv"
     if csv_path.is_file():  # the class-grade run of the same class, official inputs both
         with open(csv_path, newline="") as handle:
             seqlab_totals = {row["student"]: float(row["total"]) for row in csv.DictReader(handle)}
