@@ -1,5 +1,5 @@
-"""Class grading's scheduler (seqlab.course.scheduling): `workers` students at once while all compute, more while
-some wait for a child that neither computes nor ends, so that waiting children do not hold up working ones."""
+"""Class grading's scheduler (seqlab.course.scheduling): `workers` students at once, more while cores sit idle (a
+child that waits holds none), so that waiting children do not hold up working ones."""
 
 import shutil
 from pathlib import Path
@@ -30,33 +30,32 @@ class Meter:
         return self.idle
 
 
-def test_workers_start_at_once_and_more_only_while_one_waits_on_idle_cores():
+def test_workers_start_at_once_and_more_only_while_cores_sit_idle():
     clock, meter = Clock(), Meter(2.0)
-    admission = Admission(workers=2, most=4, grace=1.0, meter=meter, spacing=0.5, clock=clock)
-    assert admission.wanted([]) and admission.wanted([100.0])  # up to `workers`: no measurement needed
+    admission = Admission(workers=2, most=4, meter=meter, spacing=0.5, clock=clock)
+    assert admission.wanted(0, True) and admission.wanted(1, False)  # up to `workers`: no measurement needed
+    assert not admission.wanted(2, True)  # no measurement yet
     admission.measure()
-    assert not admission.wanted([100.0, 100.0])  # idle cores, but nobody has been in flight past the grace
-    clock.now = 101.5
-    assert admission.wanted([100.0, 100.0])  # one is older than its CPU limit allows a computing child, cores idle
-    assert not admission.wanted([100.0, 100.0, 101.5])  # a fresh measurement first (and the spacing)
-    clock.now = 102.5
+    assert not admission.wanted(2, False)  # idle cores, but a worker is still starting: it will use them
+    assert admission.wanted(2, True)  # idle cores with every student begun: one of them waits
+    assert not admission.wanted(3, True)  # a fresh measurement first (and the spacing)
     admission.measure()
-    assert admission.wanted([100.0, 100.0, 101.5])
-    clock.now = 103.5
+    assert not admission.wanted(3, True)  # the spacing
+    clock.now += 0.6
+    assert admission.wanted(3, True)
+    clock.now += 0.6
     admission.measure()
-    assert not admission.wanted([100.0, 100.0, 101.5, 102.5])  # `most` in flight
+    assert not admission.wanted(4, True)  # `most` in flight
     meter.idle = 0.3  # the cores are busy (with our students or anybody's): no extra student
     admission.measure()
-    assert not admission.wanted([100.0, 100.0, 101.5])
+    assert not admission.wanted(3, True)
     assert (admission.extra, admission.peak) == (2, 4)
 
 
 def test_without_a_measurement_no_extra_student_is_started():
-    clock = Clock()
-    admission = Admission(workers=1, most=4, grace=1.0, meter=Meter(None), clock=clock)
-    clock.now = 200.0
+    admission = Admission(workers=1, most=4, meter=Meter(None), clock=Clock())
     admission.measure()
-    assert not admission.wanted([100.0])
+    assert not admission.wanted(1, True)
 
 
 def test_idle_cores_are_read_from_proc_stat_for_the_usable_cores(tmp_path):

@@ -3,8 +3,8 @@
     SUBMISSIONS/<student>/<exercise>.py                           a folder laid out like exercises/
     SUBMISSIONS/[submitted/]<student>/<assignment>/*.ipynb        nbgrader's layout (solution cells extracted)
           |
-          |  one job per student in a worker process, `workers` at a time, more while some wait for a child
-          |  (seqlab.course.scheduling); each job grades its four exercises in four sandboxed children
+          |  one job per student in a worker process, `workers` at a time, more while cores sit idle (children
+          |  that wait: seqlab.course.scheduling); each job grades its four exercises in four sandboxed children
           |  (seqlab.grading.grader), from a private copy of the submission's regular files; with --shard K/N
           |  only the students of that shard (seqlab.course.shards)
           v
@@ -213,7 +213,7 @@ class ClassResult:
     seconds: float = 0.0
     protections: tuple[str, ...] = ()
     most_in_flight: int = 0  # the most students graded at once
-    extra_started: int = 0  # students started beyond `workers` because others were waiting
+    extra_started: int = 0  # students started beyond `workers` because cores sat idle
 
     @property
     def csv(self) -> Path:
@@ -351,7 +351,7 @@ def grade_class(submissions: Path, out: Path, *, workers: int | None = None, for
 
 
 def _run(jobs: list[Job], workers: int, root: Path, result: ClassResult, bar, target=None) -> None:
-    """Grades the jobs `workers` at a time, more while some wait (seqlab.course.scheduling). A worker that dies takes the pool down with it: the jobs it was
+    """Grades the jobs `workers` at a time, more while cores sit idle (seqlab.course.scheduling). A worker that dies takes the pool down with it: the jobs it was
     running (their start marker is still there) are retried alone, so a death is pinned on the submission
     that caused it; the jobs merely queued behind it go to a fresh pool."""
     if not jobs:
@@ -382,27 +382,23 @@ def _marker(job: Job) -> Path:
     return job.out / ".running" / job.submission.student
 
 
-def _began(job: Job) -> float | None:
-    """When its worker began grading the job (the start marker's time), None while it is still queued."""
-    try:
-        return _marker(job).stat().st_mtime
-    except FileNotFoundError:
-        return None
+def _began(job: Job) -> bool:
+    """Whether a worker has begun grading the job (its start marker exists), or it is still queued."""
+    return _marker(job).exists()
 
 
 def _pool_pass(jobs: list[Job], workers: int, root: Path, result: ClassResult, bar, target) -> list[Job]:
     """One pool over `jobs`, started one student at a time as seqlab.course.scheduling admits them (`workers`
-    at once, more while some wait); returns the jobs lost to a dead worker (BrokenProcessPool) or never started
-    because of one."""
-    grace = max(job.cpu_seconds for job in jobs)  # a child computing longer than this is killed by its CPU limit
-    admission = Admission(workers, min(MOST_PER_WORKER * workers, len(jobs)), grace)
+    at once, more while cores sit idle); returns the jobs lost to a dead worker (BrokenProcessPool) or never
+    started because of one."""
+    admission = Admission(workers, min(MOST_PER_WORKER * workers, len(jobs)))
     pending, running, lost = list(reversed(jobs)), {}, []  # running: future -> job
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     with ProcessPoolExecutor(max_workers=admission.most, mp_context=context, initializer=_worker_init,
                              initargs=(str(root),)) as pool:
         try:
             while pending or running:
-                while pending and not lost and admission.wanted([_began(job) for job in running.values()]):
+                while pending and not lost and admission.wanted(len(running), all(map(_began, running.values()))):
                     job = pending.pop()
                     try:
                         running[pool.submit(target, job)] = job

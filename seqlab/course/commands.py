@@ -88,8 +88,8 @@ def _add_class_commands(sub) -> None:
     c.add_argument("submissions", help="SUBMISSIONS/<student>/*.py, or nbgrader's [submitted/]<student>/<assignment>/*.ipynb")
     c.add_argument("--out", required=True, help="output folder: reports/, graded/, grades.csv, overrides.json")
     c.add_argument("--workers", type=int, default=None,
-                   help=f"students graded at once while all of them compute (default: the number of cores); up to "
-                        f"{MOST_PER_WORKER} times as many while some wait for a child that neither computes nor ends")
+                   help=f"students graded at once (default: the number of cores); up to {MOST_PER_WORKER} times as many "
+                        f"while cores sit idle (children that wait hold none)")
     c.add_argument("--force", action="store_true", help="grade everyone again, even unchanged submissions")
     c.add_argument("--official", action="store_true", help="each student's inputs from the course's secret seed")
     c.add_argument("--secret-file", help="grading secret (default: .seqlab/secret or $SEQLAB_SECRET_FILE)")

@@ -1,18 +1,20 @@
 """When class grading starts one more student: keep the cores working, and let waiting children wait aside.
 
-A student's grading is four sandboxed children. A child that computes is over within its CPU-time limit
-(``Limits.cpu_seconds``: the kernel kills it there), so a child still alive after that much wall time while cores
-sat idle has spent its time waiting (a sleep, a lock, ``signal.pause()``), and it may go on waiting until the
-wall-clock limit. Such a child holds no core, only a slot among the students in flight. So:
+A student's grading is four sandboxed children and a little judging. A child that computes holds a core until it
+ends, at the latest at its CPU-time limit (``Limits.cpu_seconds``); a child that waits (a sleep, a lock,
+``signal.pause()``) holds none, and may wait until the wall-clock limit. Grading `workers` students at a time
+(one per core) would leave a core idle for every student stuck behind a waiting child. So:
 
-    in flight < workers                                            -> start one (one student per core)
-    in flight < most, one in flight older than grace, cores idle   -> start one more (someone is waiting)
-    otherwise                                                      -> wait for a student to finish
+    in flight < workers                                       -> start one
+    in flight < most, every one in flight has begun (its worker process is up), at least half a core idle over
+    the last measurement, none started in the last `spacing` seconds                  -> start one more
+    otherwise                                                 -> wait for a student to finish
 
-``workers`` students are graded at once while all of them work (the default: one per core); up to ``most`` while
-some of them wait. Idle cores are measured from the kernel's counters (``/proc/stat``, the cores this process may
-use), so on a machine that others keep busy no extra student is started. Where they cannot be read (not Linux),
-class grading keeps to ``workers``.
+``workers`` students are graded at once while they keep the cores busy (the default: one per core); up to ``most``
+while cores sit idle, which is what children that wait (and the moments a worker spends judging) leave them.
+Idle cores are measured from the kernel's counters (``/proc/stat``, the cores this process may use), so on a
+machine that others keep busy no extra student is started. Where they cannot be read (not Linux), class grading
+keeps to ``workers``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from __future__ import annotations
 import os
 import time
 
-MOST_PER_WORKER = 4  # students in flight per worker at most, while some of them wait
+MOST_PER_WORKER = 4  # students in flight per worker at most, while cores sit idle
+IDLE_CORES = 0.5  # idle cores over the last measurement that start one more student
 
 
 def usable_cores() -> set[int] | None:
@@ -68,9 +71,9 @@ class IdleMeter:
 class Admission:
     """The rule of the module docstring. `clock` and `meter` are replaceable (tests)."""
 
-    def __init__(self, workers: int, most: int, grace: float, meter: IdleMeter | None = None,
-                 spacing: float = 0.5, clock=time.time):
-        self.workers, self.most, self.grace, self.spacing, self.clock = workers, max(most, workers), grace, spacing, clock
+    def __init__(self, workers: int, most: int, meter: IdleMeter | None = None, spacing: float = 0.5,
+                 clock=time.monotonic):
+        self.workers, self.most, self.spacing, self.clock = workers, max(most, workers), spacing, clock
         self.meter = meter if meter is not None else IdleMeter()
         self.last_extra = float("-inf")
         self.idle: float | None = None  # the last measurement, refreshed by measure()
@@ -81,20 +84,19 @@ class Admission:
         """Reads the idle cores since the previous measurement (call it at a steady pace, e.g. every 0.25 s)."""
         self.idle = self.meter.idle_cores()
 
-    def wanted(self, started: list[float | None]) -> bool:
-        """Whether to start one more student, given when the grading of each student in flight began (clock()
-        time), None for one still queued (a worker process starting, say)."""
-        if len(started) < self.workers:
-            self.peak = max(self.peak, len(started) + 1)
+    def wanted(self, in_flight: int, all_begun: bool) -> bool:
+        """Whether to start one more student, with `in_flight` students being graded; `all_begun`: whether every
+        one of them has begun (none is still queued behind a worker process that is starting)."""
+        if in_flight < self.workers:
+            self.peak = max(self.peak, in_flight + 1)
             return True
         now = self.clock()
-        if len(started) >= self.most or now - self.last_extra < self.spacing:
+        if in_flight >= self.most or not all_begun or now - self.last_extra < self.spacing:
             return False
-        waiting = any(t is not None and now - t > self.grace for t in started)
-        if waiting and self.idle is not None and self.idle >= 0.5:
+        if self.idle is not None and self.idle >= IDLE_CORES:
             self.last_extra = now
             self.idle = None  # the next decision needs a measurement taken with this student running
             self.extra += 1
-            self.peak = max(self.peak, len(started) + 1)
+            self.peak = max(self.peak, in_flight + 1)
             return True
         return False
