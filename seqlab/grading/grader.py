@@ -71,8 +71,9 @@ def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource,
             continue
         mistakes = [named[name]] if name in named else []
         rerun = _rerun_command(folder, exercise.name, name) if source.kind == "public" else ""
+        error = outcomes[name].error[0] if outcomes[name].error else ""
         tests.append(CheckResult(name, False, 0, points, reason, mistakes, diagnosis.describe(exercise, mistakes),
-                                 rerun))
+                                 rerun, error))
     return ExerciseReport(exercise.name, sum(t.points for t in tests), sum(t.max_points for t in tests), tests,
                           time.perf_counter() - start)
 
@@ -94,5 +95,6 @@ def grade(folder: Path, oracle, source: SeedSource = PUBLIC, limits: Limits = Li
         "submission": str(folder),
         "protections": list(active_protections()),
         "wall_seconds_limit": limits.wall_seconds,
+        "cpu_seconds_limit": limits.cpu_seconds,
     }
     return Report(reports, meta)
