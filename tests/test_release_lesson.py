@@ -2,10 +2,11 @@
 
 A release is built once for this module and its lesson run headless (python -m lesson.run inside the release,
 nbclient) on seed 0 only: the instructor's notebook test (test_lesson_notebook.py) covers seeds 0 to 2 already,
-so what is tested here is what a release changes.
+so what is tested here is what a release changes. The two runs below go at the same time (each uses one thread).
 
-- With the untouched stubs, every section runs within the notebook's 5 minutes, every section that needs an
-  exercise says once that it uses torch's equivalent, and every claim holds while its control fails.
+- With the untouched stubs, every section runs within its budget and the notebook's 5 minutes (of CPU time: the
+  machine is shared), every section that needs an exercise says once that it uses torch's equivalent, and every
+  claim holds while its control fails.
 - With the answer key copied into the release's exercises/, the sections that need an exercise (only those, to keep
   CI short: the others run the same code either way) say once that they use the student's code, every claim holds
   while its control fails, and every measured number agrees with the committed seed-0 run of the instructor's
@@ -31,7 +32,8 @@ from lesson.record import SECTIONS, TOTAL_BUDGET_S
 from seqlab.course.release import build_release
 from seqlab.grading.registry import EXERCISES
 
-pytestmark = pytest.mark.slow
+# Both runs start with the first test that needs one: every test may wait for them.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3 * TOTAL_BUDGET_S)]
 
 USES = [(use, int(section)) for use, section in re.findall(r'code\.says\("(\w+)", (\d+)\)', SOURCE.read_text())]
 SWITCHING_SECTIONS = sorted({section for _, section in USES})
@@ -42,16 +44,21 @@ def release(tmp_path_factory):
     return build_release(tmp_path_factory.mktemp("rel") / "seqlab-student")
 
 
-def run_lesson(folder, out, sections=None):
-    """Run the release's lesson on seed 0; returns (measurements, the lines it printed, wall seconds)."""
+def start_lesson(folder, out, sections=None):
+    """Start the release's lesson on seed 0 in the background (one thread: two runs share CI's two cores)."""
     command = [sys.executable, "-m", "lesson.run", "--seeds", "1", "--out", str(out),
                "--executed", str(out / "executed.ipynb")]
     if sections is not None:
         command += ["--sections", *map(str, sections)]
-    start = time.perf_counter()
-    run = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=2 * TOTAL_BUDGET_S)
+    with open(out / "log.txt", "w") as log:  # a file, not a pipe: nothing blocks while the other run is read
+        return subprocess.Popen(command, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+
+
+def finish_lesson(process, out, start):
+    """(measurements, the lines the notebook printed, wall seconds) of a run started by start_lesson."""
+    process.wait(timeout=2 * TOTAL_BUDGET_S)
     seconds = time.perf_counter() - start
-    assert run.returncode == 0, f"the release's lesson failed:\n{run.stdout[-2000:]}\n{run.stderr[-4000:]}"
+    assert process.returncode == 0, f"the release's lesson failed:\n{(out / 'log.txt').read_text()[-4000:]}"
     measurements = json.loads((out / "measurements.json").read_text())
     printed = [line for cell in nbformat.read(out / "executed.ipynb", as_version=4).cells
                for output in cell.get("outputs", []) if output.get("output_type") == "stream"
@@ -60,17 +67,28 @@ def run_lesson(folder, out, sections=None):
 
 
 @pytest.fixture(scope="module")
-def with_stubs(release, tmp_path_factory):
-    return run_lesson(release, tmp_path_factory.mktemp("stubs-run"))
+def runs(release, repo, tmp_path_factory):
+    """The release's lesson with the stubs (every section) and with the answer key (the sections that use an
+    exercise), run at the same time."""
+    key_release = tmp_path_factory.mktemp("key") / "seqlab-student"
+    shutil.copytree(release, key_release)
+    for exercise in EXERCISES.values():
+        shutil.copy2(repo / "solutions" / exercise.file_name, key_release / "exercises" / exercise.file_name)
+    outs = {name: tmp_path_factory.mktemp(f"{name}-run") for name in ("stubs", "key")}
+    start = time.perf_counter()
+    started = {"stubs": start_lesson(release, outs["stubs"]),
+               "key": start_lesson(key_release, outs["key"], SWITCHING_SECTIONS)}
+    return {name: finish_lesson(process, outs[name], start) for name, process in started.items()}
 
 
 @pytest.fixture(scope="module")
-def with_answer_key(release, repo, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("key") / "seqlab-student"
-    shutil.copytree(release, folder)
-    for exercise in EXERCISES.values():
-        shutil.copy2(repo / "solutions" / exercise.file_name, folder / "exercises" / exercise.file_name)
-    return run_lesson(folder, tmp_path_factory.mktemp("key-run"), SWITCHING_SECTIONS)
+def with_stubs(runs):
+    return runs["stubs"]
+
+
+@pytest.fixture(scope="module")
+def with_answer_key(runs):
+    return runs["key"]
 
 
 def lines_about(printed, use, section):
@@ -83,10 +101,22 @@ def test_the_notebook_names_the_sections_that_need_an_exercise():
     assert SWITCHING_SECTIONS == [3, 4, 6, 7, 9]
 
 
-@pytest.mark.timeout(3 * TOTAL_BUDGET_S)
+def within_the_notebooks_time(measurements):
+    """Every section within its CPU budget, and the whole run's CPU time within the notebook's 5 minutes.
+
+    CPU time, as test_lesson_notebook.py's budgets: other jobs on a shared 2-core machine stretch the wall clock
+    (the two runs here also share it), not the work the notebook does. Wall seconds are in the failure message.
+    """
+    over = [(s["title"], round(s["cpu_seconds"], 1)) for s in measurements["sections"]
+            if s["cpu_seconds"] > s["budget_s"]]
+    total = sum(s["cpu_seconds"] for s in measurements["sections"])
+    return over == [] and total <= TOTAL_BUDGET_S, (over, total)
+
+
 def test_with_stubs_every_section_runs_within_the_notebooks_time(with_stubs):
     measurements, _, seconds = with_stubs
-    assert seconds <= TOTAL_BUDGET_S, f"the release's lesson took {seconds:.0f} s"
+    ok, why = within_the_notebooks_time(measurements)
+    assert ok, f"over budget (sections, total CPU s): {why}; wall clock {seconds:.0f} s"
     assert measurements["seeds"] == [0]
     assert [s["number"] for s in measurements["sections"]] == [n for n, *_ in SECTIONS]
     assert all(s["figures"] for s in measurements["sections"]), "a section drew no figure"
@@ -107,10 +137,10 @@ def test_with_stubs_every_claim_holds_on_seed_0(with_stubs):
     assert all(f["holds"] for f in measurements["findings"])
 
 
-@pytest.mark.timeout(3 * TOTAL_BUDGET_S)
 def test_with_the_answer_key_each_exercise_section_says_once_that_it_runs_yours(with_answer_key):
     measurements, printed, seconds = with_answer_key
-    assert seconds <= TOTAL_BUDGET_S
+    ok, why = within_the_notebooks_time(measurements)
+    assert ok, f"over budget (sections, total CPU s): {why}; wall clock {seconds:.0f} s"
     assert measurements["implementations"] == {"gradient_clipping": "yours", "gru": "yours", "attention": "yours"}
     for use, section in USES:
         said = lines_about(printed, use, section)
@@ -126,7 +156,7 @@ def test_with_the_answer_key_every_claim_holds_and_agrees_with_the_instructors_r
     results = measurements["results"]
     ran = {claim.key for claim in claims.CLAIMS.values() if claim.section in SWITCHING_SECTIONS}
     assert set(results) == ran
-    assert claims.failures(results) == []
+    assert claims.failures(results, keys=ran) == []
     committed = json.loads((repo / "lesson" / "output" / "measurements.json").read_text())
     instructor = {(row["claim"], row["seed"]): row["measured"] for row in committed["claims"]}
     for row in measurements["claims"]:
