@@ -4,9 +4,11 @@ import ast
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from seqlab.course.lesson_files import lesson_files
 from seqlab.course.release import NEVER, build_release
 from seqlab.course.stubs import solution_regions
 from seqlab.grading.registry import EXERCISES
@@ -107,3 +109,24 @@ def test_release_refuses_official_grading(release, repo):
     run = subprocess.run([sys.executable, "-m", "seqlab", "grade", str(repo / "solutions"), "--official",
                           "--student", "s1"], cwd=release, capture_output=True, text=True, timeout=60)
     assert run.returncode != 0 and "instructor" in (run.stderr + run.stdout)
+
+
+def test_the_lesson_ships_what_it_imports_and_never_instructor_material(repo, tmp_path):
+    shipped = lesson_files(repo)
+    for needed in ("lesson/models/rnn.py", "lesson/exercise_code.py", "benchmarks/lesson_grid.py",
+                   "benchmarks/rnn_impls.py", "benchmarks/__init__.py"):
+        assert Path(needed) in shipped, needed
+    assert Path("benchmarks/numpy_attention.py") not in shipped and Path("benchmarks/oracle.py") not in shipped
+    assert not [p for p in shipped if p.parts[0] not in ("lesson", "benchmarks")]
+    # A module outside lesson/ is followed from the import that reaches it, and refused if it reaches reference/.
+    for folder in ("lesson", "helpers"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "__init__.py").write_text("")
+    (tmp_path / "lesson" / "a.py").write_text("import numpy as np\nfrom helpers import tool\n")
+    (tmp_path / "helpers" / "tool.py").write_text("X = 1\n")
+    (tmp_path / "helpers" / "unused.py").write_text("X = 2\n")
+    assert lesson_files(tmp_path) == [Path("helpers/__init__.py"), Path("helpers/tool.py"),
+                                      Path("lesson/__init__.py"), Path("lesson/a.py")]
+    (tmp_path / "helpers" / "tool.py").write_text("from reference.gru import GRUCell\n")
+    with pytest.raises(ValueError, match=r"helpers/tool.py imports reference.gru: instructor material"):
+        lesson_files(tmp_path)
