@@ -75,8 +75,9 @@ def build_release(out: Path, archive: bool = False) -> Path:
         if (REPO_ROOT / name).is_file():
             shutil.copy2(REPO_ROOT / name, out / name)
     for name in GUIDES:
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_text(for_students((REPO_ROOT / name).read_text(), name))
+        if (REPO_ROOT / name).is_file():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_text(for_students((REPO_ROOT / name).read_text(), name))
     if archive:
         tar_path = out.with_name(out.name + ".tar.gz")
         with tarfile.open(tar_path, "w:gz") as tar:
