@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DIR    ?= exercises
 
-.PHONY: grade test stubs notebooks release bench-quick bench lesson lesson-refresh clean
+.PHONY: grade test stubs notebooks release bench-quick bench lesson lab lesson-refresh clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,20 @@ $(VENV)/.student: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
+# The lesson (students too): torch (the pinned CPU build), matplotlib and the notebook runner.
+$(VENV)/.lesson: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[lesson]'
+	touch $@ $(VENV)/.student
+
+# The lesson in JupyterLab.
+$(VENV)/.lab: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[lab]'
+	touch $@ $(VENV)/.lesson $(VENV)/.student
+
 # Maintainers: torch (CPU build, pinned), nbgrader, matplotlib, pytest-benchmark, ...
 $(VENV)/.dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $@ $(VENV)/.student
+	touch $@ $(VENV)/.lesson $(VENV)/.student
 
 grade: $(VENV)/.student
 	$(PY) -m seqlab grade $(DIR)
@@ -38,8 +48,12 @@ notebooks: $(VENV)/.dev
 release: $(VENV)/.dev
 	$(PY) -m seqlab release release/seqlab-student --archive
 
-lesson: $(VENV)/.dev
+# The lesson, headless: figures and measurements go to lesson/runs/seed-0/.
+lesson: $(VENV)/.lesson
 	$(PY) -m lesson.run
+
+lab: $(VENV)/.lab
+	$(VENV)/bin/jupyter lab lesson/rnns_to_attention.ipynb
 
 # Maintainers: rewrite the committed seed-0 results in lesson/output/ from the current code.
 lesson-refresh: $(VENV)/.dev

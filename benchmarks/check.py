@@ -16,6 +16,7 @@ rounds operands to u' = 2^-11 ~ 5e-4):
 import numpy as np
 
 ATOL = {"rnn": 1e-4, "attention": 2e-4, "peak": 2e-3}
+CHECK_BATCH = 2  # how many batch elements (sequences, rows) of an output are checked
 
 
 def check_output(family, got, want, what):

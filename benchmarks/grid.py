@@ -9,7 +9,7 @@ import dataclasses
 
 import pytest
 
-from benchmarks import attention_impls, matmul_impls, rnn_impls
+from benchmarks import attention_impls, matmul_impls, numpy_attention, rnn_impls
 from benchmarks.machine import cuda_skip_reason
 
 DEVICES = ("cpu", "cuda")
@@ -23,7 +23,8 @@ GRIDS = {  # mode -> (widths d, lengths n, peak matmul side)
 # --bench-quick leaves those out. On a GPU they take milliseconds, so they stay.
 QUICK_CPU_ATTENTION_MAX_N = 1024
 
-FACTORIES = {"rnn": rnn_impls.IMPLEMENTATIONS, "attention": attention_impls.IMPLEMENTATIONS,
+FACTORIES = {"rnn": rnn_impls.IMPLEMENTATIONS,
+             "attention": {**numpy_attention.IMPLEMENTATIONS, **attention_impls.IMPLEMENTATIONS},
              "peak": matmul_impls.IMPLEMENTATIONS}
 
 

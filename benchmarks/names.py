@@ -4,7 +4,7 @@ Kept free of torch so that the report can read results on a machine without it.
 """
 
 RNN_IMPLEMENTATIONS = (
-    "numpy_loop",             # the kit's reference: reference.rnn.rnn_hidden_states, a Python loop over time
+    "numpy_loop",             # the lesson's numpy RNN: lesson.models.rnn.rnn_hidden_states, a Python loop over time
     "torch_loop",             # the same loop in torch (CPU or GPU), one step after the other
     "torch_nn_rnn",           # torch.nn.RNN: the whole loop in C++ (cuDNN on a GPU)
     "torch_loop_cuda_graph",  # GPU only: the torch loop captured once in a CUDA graph and replayed

@@ -7,14 +7,14 @@ acts at every step, so its gradient is a sum over the steps where it acts:
     dh_t = dL/dh_t = Why^T dy_t + Whh^T da_{t+1}      (this step's output, and everything later), da_{T+1} = 0
 
 The second line is the backward recursion: da_t collects every later loss through the chain of Jacobians of
-gradient_flow.py. reference.rnn.SimpleRNN.backward implements exactly this. The check compares it with central
+gradient_flow.py. lesson.models.rnn.SimpleRNN.backward implements exactly this. The check compares it with central
 finite differences, (L(Whh + eps E_ij) - L(Whh - eps E_ij)) / (2 eps) for every entry (i, j). The negative control
 keeps only the last term of the sum (t = T), as if Whh acted once: it must disagree.
 """
 
 import numpy as np
 
-from reference.rnn import SimpleRNN
+from .models.rnn import SimpleRNN
 
 
 def loss(rnn, inputs, targets):

@@ -20,7 +20,7 @@ def encode(text):
 
 
 def one_hot(ids):
-    """Column blocks x_t (V, B) for ids of shape (B,): the reference RNN's input convention."""
+    """Column blocks x_t (V, B) for ids of shape (B,): the numpy SimpleRNN's input convention."""
     return np.eye(len(CHARS))[ids].T
 
 

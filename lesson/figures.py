@@ -46,17 +46,17 @@ def order(r):
 
 
 def rnn_forward(r):
-    """Section 2: reference numpy states and torch.nn.RNN states, step by step."""
+    """Section 2: the numpy SimpleRNN's states and torch.nn.RNN states, step by step."""
     fig = Figure(figsize=(7, 3.2))
     ax = fig.subplots()
-    ours, theirs = np.array(r["reference_states"]), np.array(r["torch_states"])  # (T, H)
+    ours, theirs = np.array(r["numpy_states"]), np.array(r["torch_states"])  # (T, H)
     steps = np.arange(1, len(ours) + 1)
     for k in range(ours.shape[1]):
         ax.plot(steps, theirs[:, k], "-", color=f"C{k}", alpha=0.5)
         ax.plot(steps, ours[:, k], "o", color=f"C{k}", label=f"unit {k}")
     ax.set_xlabel("time step t")
     ax.set_ylabel("h_t")
-    ax.set_title(f"dots: reference SimpleRNN, lines: torch.nn.RNN (max |diff| = {r['max_abs_diff']:.1e})")
+    ax.set_title(f"dots: numpy SimpleRNN, lines: torch.nn.RNN (max |diff| = {r['max_abs_diff']:.1e})")
     ax.legend(fontsize=8)
     return fig
 
@@ -83,7 +83,7 @@ def hidden_states(r):
 
 
 def gradient_flow(r):
-    """Section 4: ||dh_T/dh_0|| against T in both regimes, and ||dL/dh_t|| from the reference BPTT."""
+    """Section 4: ||dh_T/dh_0|| against T in both regimes, and ||dL/dh_t|| from the numpy BPTT."""
     fig = Figure(figsize=(16, 4.4))
     axes = fig.subplots(1, 3)
     lengths = np.array(r["lengths"])
@@ -109,7 +109,7 @@ def gradient_flow(r):
     axes[2].plot([], [], "-", color="grey", label="saturating")
     axes[2].set_xlabel("t")
     axes[2].set_ylabel(f"||dL/dh_t||, loss at t = {T}")
-    axes[2].set_title("reference BPTT: the gradient reaching step t")
+    axes[2].set_title("numpy BPTT: the gradient reaching step t")
     axes[2].legend(fontsize=7, ncol=2)
     return fig
 

@@ -14,14 +14,14 @@ The near-linear regime here uses inputs of size 1e-12, so that up to rho = 1.5 t
 (at rho = 2 and 3 they grow until they saturate); inputs of size 1 saturate the units at every rho. The same
 matrices and input directions serve both regimes.
 
-The product is cross-checked against the reference BPTT (SimpleRNN.backward): with the loss L = u . h_T
+The product is cross-checked against the numpy BPTT (SimpleRNN.backward): with the loss L = u . h_T
 (read-out Why = I, dL/dy_T = u), backward returns dL/dh_0 = (dh_T/dh_0)^T u. Restarting backward at h_t
 (inputs t+1..T, h0 = h_t) gives dL/dh_t for every t.
 """
 
 import numpy as np
 
-from reference.rnn import SimpleRNN, rnn_hidden_states
+from .models.rnn import SimpleRNN, rnn_hidden_states
 
 REGIMES = {"near-linear": 1e-12, "saturating": 1.0}  # input scale of each regime
 RADII = (0.5, 0.9, 1.1, 1.5, 2.0, 3.0)
@@ -52,7 +52,7 @@ def jacobian_products(hs, Whh, with_tanh=True):
 
 
 def bptt_state_gradients(Wxh, Whh, inputs, u):
-    """||dL/dh_t|| for t = 0..T with L = sum over columns of u . h_T, by the reference BPTT.
+    """||dL/dh_t|| for t = 0..T with L = sum over columns of u . h_T, by the numpy BPTT.
 
     Returns (norms (T + 1, B), dL/dh_0 (H, B)).
     """

@@ -14,6 +14,9 @@ All models share the input embedding, the width H, the batches, the optimiser an
 parameter counts are reported. Accuracy is measured on a fixed set of fresh sequences during training, per
 distance bucket. Negative controls: at the nearest distances nothing is far and the advantage must vanish; trained
 on shuffled labels, attention must be at chance.
+
+The attention weights a = softmax(...) are computed by the softmax lesson.exercise_code chose: exercise 4's (the
+student's once it passes its public checks, run inside the model by lesson.numpy_in_torch), or torch's.
 """
 
 import math
@@ -65,8 +68,9 @@ class Recurrent(torch.nn.Module):
 
 
 class SelfAttention(torch.nn.Module):
-    def __init__(self, hidden_size):
+    def __init__(self, hidden_size, softmax):
         super().__init__()
+        self.softmax = softmax  # scores -> weights over the last axis
         self.input = MarkedInput(hidden_size)
         self.query = torch.nn.Linear(hidden_size, hidden_size)
         self.key = torch.nn.Linear(hidden_size, hidden_size)
@@ -77,12 +81,12 @@ class SelfAttention(torch.nn.Module):
         e = self.input(tokens, marker)  # (B, L, H)
         q = self.query(e[:, -1:])  # (B, 1, H): only the last position answers
         k, v = self.key(e), self.value(e)  # (B, L, H)
-        a = torch.softmax(q @ k.transpose(1, 2) / k.shape[-1] ** 0.5, dim=-1)  # (B, 1, L)
+        a = self.softmax(q @ k.transpose(1, 2) / k.shape[-1] ** 0.5)  # (B, 1, L)
         return self.readout((a @ v)[:, 0])  # (B, V)
 
 
-def make_model(kind, hidden_size):
-    return SelfAttention(hidden_size) if kind == "attention" else Recurrent(kind, hidden_size)
+def make_model(kind, hidden_size, softmax):
+    return SelfAttention(hidden_size, softmax) if kind == "attention" else Recurrent(kind, hidden_size)
 
 
 @torch.no_grad()
@@ -92,10 +96,10 @@ def bucket_accuracy(model, test):
     return [right[(d >= lo) & (d <= hi)].mean().item() for lo, hi in BUCKETS]
 
 
-def train(kind, seed, L, steps, hidden_size, B, lr, eval_every, test, shuffle_labels=False):
+def train(kind, seed, L, steps, hidden_size, B, lr, eval_every, test, softmax, shuffle_labels=False):
     """Train one model; returns (parameter count, accuracy per bucket at steps 0, eval_every, ..., steps)."""
     generator = seeded_torch(seed)
-    model = make_model(kind, hidden_size)
+    model = make_model(kind, hidden_size, softmax)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     curve = [bucket_accuracy(model, test)]
     for step in range(1, steps + 1):
@@ -110,9 +114,11 @@ def train(kind, seed, L, steps, hidden_size, B, lr, eval_every, test, shuffle_la
     return sum(p.numel() for p in model.parameters()), curve
 
 
-def run(seed, L=32, kinds=("rnn", "lstm", "attention"), steps=300, hidden_size=32, B=32, lr=3e-3,
+def run(seed, softmax, L=32, kinds=("rnn", "lstm", "attention"), steps=300, hidden_size=32, B=32, lr=3e-3,
         eval_every=30, examples=2000):
     """Accuracy per model, distance bucket and training step, and the shuffled-label control.
+
+    softmax: scores (torch) -> weights over the last axis, for the attention model.
 
     Returns a dict: buckets, chance = 1/V, steps at which accuracy was measured, parameters per kind, curves
     {kind: [[accuracy per bucket] per evaluation]}, final_accuracy {kind: [per bucket]}, and the final accuracy
@@ -123,8 +129,8 @@ def run(seed, L=32, kinds=("rnn", "lstm", "attention"), steps=300, hidden_size=3
            "eval_steps": list(range(0, steps + 1, eval_every)), "parameters": {}, "curves": {}}
     for kind in kinds:
         out["parameters"][kind], out["curves"][kind] = train(kind, seed, L, steps, hidden_size, B, lr,
-                                                             eval_every, test)
+                                                             eval_every, test, softmax)
     out["final_accuracy"] = {kind: curve[-1] for kind, curve in out["curves"].items()}
-    _, control = train("attention", seed, L, steps, hidden_size, B, lr, steps, test, shuffle_labels=True)
+    _, control = train("attention", seed, L, steps, hidden_size, B, lr, steps, test, softmax, shuffle_labels=True)
     out["control_shuffled_labels_accuracy"] = control[-1]
     return out

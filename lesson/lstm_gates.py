@@ -8,14 +8,14 @@ leave a mixture). So a trained cell keeps f high on '.' and lowers it on all thr
 alone: that is what the measured gates show. The measured claim: f('.') exceeds the forget gate of every changing
 token by a margin. Negative control: the same network untrained shows no such gap.
 
-Training uses torch.nn.LSTM; the gates are then read with the numpy reference.lstm.LSTMCell, loaded with the
+Training uses torch.nn.LSTM; the gates are then read with the numpy lesson.models.lstm.LSTMCell, loaded with the
 trained weights (W = [W_ih, W_hh], b = b_ih + b_hh).
 """
 
 import numpy as np
 import torch
 
-from reference.lstm import LSTMCell
+from .models.lstm import LSTMCell
 
 from .common import seeded_torch
 
@@ -53,7 +53,7 @@ class LatchLSTM(torch.nn.Module):
         return self.readout(h)  # (B, T, 3) logits
 
 
-def reference_cell(model):
+def numpy_cell(model):
     """The numpy LSTMCell holding model's weights."""
     lstm = model.lstm
     cell = LSTMCell(len(TOKENS), lstm.hidden_size)
@@ -114,10 +114,10 @@ def run(seed, hidden_size=4, steps=400, T=30, B=32, lr=1e-2, probe_length=40, n_
     with torch.no_grad():
         accuracy = (model(tokens).argmax(-1) == targets).float().mean().item()
     eval_seqs = tokens[:n_eval].numpy()
-    trained_f = forget_by_token(reference_cell(model), eval_seqs)
-    untrained_f = forget_by_token(reference_cell(untrained), eval_seqs)
+    trained_f = forget_by_token(numpy_cell(model), eval_seqs)
+    untrained_f = forget_by_token(numpy_cell(untrained), eval_seqs)
     probe_tokens, probe_targets = sample(generator, 1, probe_length)
-    gates = read_gates(reference_cell(model), probe_tokens[0].numpy())
+    gates = read_gates(numpy_cell(model), probe_tokens[0].numpy())
     return {
         "losses": losses,
         "accuracy": accuracy,

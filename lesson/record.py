@@ -59,6 +59,7 @@ class Lab:
                                   "seconds": 0.0, "cpu_seconds": 0.0, "figures": []}
                          for number, title, budget in SECTIONS}
         self.results = {}
+        self.implementations = {}  # exercise -> where the code the sections ran came from (lesson.exercise_code)
 
     @contextmanager
     def section(self, number):
@@ -74,10 +75,11 @@ class Lab:
             self.sections[number]["cpu_seconds"] += time.process_time() - cpu
             self.write()
 
-    def run(self, key, experiment, seeded=True):
-        """experiment(seed) for every seed (experiment() once if not seeded); returns and keeps {seed: result}."""
-        runs = ({str(seed): experiment(seed) for seed in self.seeds} if seeded
-                else {UNSEEDED: experiment()})
+    def run(self, key, experiment, seeded=True, **settings):
+        """experiment(seed, **settings) for every seed (experiment(**settings) once if not seeded); returns and
+        keeps {seed: result}."""
+        runs = ({str(seed): experiment(seed, **settings) for seed in self.seeds} if seeded
+                else {UNSEEDED: experiment(**settings)})
         self.results[key] = runs
         return runs
 
@@ -96,7 +98,8 @@ class Lab:
         data = {"seeds": self.seeds, "total_budget_s": TOTAL_BUDGET_S, "sections": self.timings(),
                 "claims": [{"section": s, "claim": c, "seed": seed, "measured": m, "control": k}
                            for s, c, seed, m, k in rows],
-                "findings": summary.findings(self.results), "results": self.results}
+                "findings": summary.findings(self.results), "implementations": self.implementations,
+                "results": self.results}
         with open(os.path.join(self.out_dir, "measurements.json"), "w") as f:
             json.dump(data, f, indent=1, allow_nan=True)
         with open(os.path.join(self.out_dir, "measurements.csv"), "w", newline="") as f:

@@ -20,12 +20,17 @@
 # 3. a **negative control**: the same test on a case where it must fail, so that a passing test means something;
 # 4. the figure, and a verdict table with every seed's measurement and its control side by side.
 #
-# Practicalities. Every experiment runs on three seeds (`SEQLAB_LESSON_SEED` and the next two; default 0, 1, 2):
-# a claim holds only if it holds on all three and its control fails on all three. Everything runs on one CPU
-# thread; each section has a budget of CPU seconds and the whole notebook must stay under 5 minutes. Figures and
-# a table of every measured number go to `lesson/runs/seed-<S>/` (or `SEQLAB_LESSON_OUT`), never over the
-# committed results in `lesson/output/`. The heavy lifting lives in small modules under `lesson/`, one per
-# experiment: read them next to this notebook.
+# **Your exercises run here.** Sections 3 and 4 clip gradients, section 6 runs a GRU and attention, sections 7
+# and 9 use attention: the four exercises of the course. The first cell grades your `exercises/` with their public
+# checks (the same sandboxed grader as `make grade`); each section then uses your code for an exercise once all its
+# checks pass, and torch's equivalent until then, saying in one line which one it ran. The claims hold either way.
+#
+# Practicalities. Every experiment runs on three seeds (`SEQLAB_LESSON_SEED` and the next two; default 0, 1, 2;
+# `SEQLAB_LESSON_SEEDS` sets how many): a claim holds only if it holds on every seed and its control fails on every
+# seed. Everything runs on one CPU thread; each section has a budget of CPU seconds and the whole notebook must stay
+# under 5 minutes. Figures and a table of every measured number go to `lesson/runs/seed-<S>/` (or
+# `SEQLAB_LESSON_OUT`), never over the committed results in `lesson/output/`. The heavy lifting lives in small
+# modules under `lesson/`, one per experiment: read them next to this notebook.
 
 # %% id="setup"
 import os
@@ -37,19 +42,22 @@ for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
 ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "lesson" / "__init__.py").is_file())
-sys.path.insert(0, str(ROOT))  # the lesson, reference/ and benchmarks/ packages live at the repository root
+sys.path.insert(0, str(ROOT))  # the lesson, seqlab and benchmarks packages live at the repository root
 
 from IPython.display import Image, Markdown, display
 
-from lesson import (bottleneck, bptt, char_rnn, claims, clipping_run, figures, gradient_flow, hidden_states,
-                    long_range, lstm_gates, order, points, rnn_forward, speed, summary)
-from lesson.record import TOTAL_BUDGET_S, Lab
+from lesson import (bottleneck, bptt, char_rnn, claims, clipping_run, exercise_code, figures, gradient_flow,
+                    hidden_states, long_range, lstm_gates, order, points, rnn_forward, speed, summary)
+from lesson.record import N_SEEDS, TOTAL_BUDGET_S, Lab
 from lesson.run import default_out
 
 SEED = int(os.environ.get("SEQLAB_LESSON_SEED", "0"))
 OUT = os.environ.get("SEQLAB_LESSON_OUT") or str(default_out(SEED))
-lab = Lab(SEED, OUT)
+lab = Lab(SEED, OUT, n_seeds=int(os.environ.get("SEQLAB_LESSON_SEEDS", N_SEEDS)))
 print(f"seeds {lab.seeds}; figures and measurements go to {OUT}")
+code = exercise_code.choose(ROOT)  # grades your exercises (in the instructor's repository: uses reference/)
+lab.implementations = code.sources()
+print(code.status())
 display(Markdown(points.markdown()))
 
 
@@ -100,12 +108,12 @@ with lab.section(1):
 #
 # In this course a time step is a column block: $x_t$ is $(I, B)$, $h_t$ is $(H, B)$, weights are
 # (out, in). The same weights serve every step, so the parameter count, $HI + H^2 + OH + H + O$, does not depend
-# on the sequence length. The course's implementation is `reference.rnn.SimpleRNN`; here is its step:
+# on the sequence length. The lesson's implementation is `lesson.models.rnn.SimpleRNN`; here is its step:
 
 # %% id="s02-source"
 import inspect
 
-from reference.rnn import SimpleRNN
+from lesson.models.rnn import SimpleRNN
 
 with lab.section(2):
     print(inspect.getsource(SimpleRNN.step))
@@ -130,13 +138,14 @@ with lab.section(2):
 # %% [markdown] id="s03-states"
 # ## 3. Hidden states of a trained RNN
 #
-# The states here come from the reference `SimpleRNN` trained on a toy text, "hello world! " repeated: predict
+# The states here come from the numpy `SimpleRNN` trained on a toy text, "hello world! " repeated: predict
 # the next character, minimising the mean cross-entropy
 #
 # $$L = -\frac{1}{TB} \sum_{t, b} \log \operatorname{softmax}(y_t)_{k_{t,b}}$$
 #
-# with `SimpleRNN.train_step` (BPTT, norm clipping at 1, SGD with learning rate 1, 300 steps on random windows of
-# 25 characters, each started from $h_0 = 0$). We then feed the text from $h_0 = 0$ and draw $h_t$ for every step.
+# with `SimpleRNN.train_step` (BPTT, norm clipping at 1 by exercise 1's `clip_grad_norm`, SGD with learning rate
+# 1, 300 steps on random windows of 25 characters, each started from $h_0 = 0$). We then feed the text from
+# $h_0 = 0$ and draw $h_t$ for every step.
 #
 # What must a state hold? The three 'l' of "hello world" arrive as the same one-hot input, yet they are followed
 # by 'l', 'o' and 'd'. A predictor that sees only the current character can do no better than always guessing the
@@ -148,7 +157,8 @@ claim("hidden_states")
 
 # %% id="s03-run"
 with lab.section(3):
-    runs = lab.run("hidden_states", hidden_states.run)
+    print(code.says("clip_grad_norm", 3))
+    runs = lab.run("hidden_states", hidden_states.run, clipping=code.clipping)
     show(lab.figure(3, "hidden_states", figures.hidden_states(next(iter(runs.values())))))
     say("hidden_states")
 
@@ -176,7 +186,7 @@ with lab.section(3):
 # regimes: **near-linear** (inputs of size $10^{-12}$: up to $\rho = 1.5$ the state stays small for 50 steps; at
 # $\rho = 2$ and $3$ it grows until it saturates) and **saturating** (inputs of size 1: every unit saturates, at
 # every $\rho$). The per-step factor is $(\|\cdot\|_{50} / \|\cdot\|_{5})^{1/45}$. Third panel:
-# $\|\partial L / \partial h_t\|$ for a loss at $T = 50$, computed by the reference BPTT (`SimpleRNN.backward`),
+# $\|\partial L / \partial h_t\|$ for a loss at $T = 50$, computed by the numpy BPTT (`SimpleRNN.backward`),
 # which must agree with the Jacobian product.
 
 # %% id="s04-claim"
@@ -223,17 +233,18 @@ with lab.section(4):
 # $$g \leftarrow g \cdot \min\Big(1, \frac{\text{max\_norm}}{\|g\|}\Big),$$
 #
 # which bounds each SGD step $\theta \leftarrow \theta - \eta g$ to length $\eta \cdot \text{max\_norm}$ without
-# changing its direction. Below, the reference `SimpleRNN.train_step` trains on the toy text of section 3 with
-# learning rate $\eta = 2$ (too large), without clipping and with `max_norm = 1`
-# (`reference.gradient_clipping.clip_grad_norm`), from the same initial weights on the same batches. At
-# $\eta = 0.5$ the gradients stay small and clipping rarely acts: the difference it makes must disappear there.
+# changing its direction. Below, `SimpleRNN.train_step` trains on the toy text of section 3 with learning rate
+# $\eta = 2$ (too large), without clipping and with `max_norm = 1` (exercise 1's `clip_grad_norm`: yours once it
+# passes its public checks), from the same initial weights on the same batches. At $\eta = 0.5$ the gradients stay
+# small and clipping rarely acts: the difference it makes must disappear there.
 
 # %% id="s04-clipping-claim"
 claim("clipping")
 
 # %% id="s04-clipping-run"
 with lab.section(4):
-    runs = lab.run("clipping", clipping_run.run)
+    print(code.says("clip_grad_norm", 4))
+    runs = lab.run("clipping", clipping_run.run, clipping=code.clipping)
     show(lab.figure(4, "clipping", figures.clipping(next(iter(runs.values())))))
     say("clipping")
 
@@ -255,7 +266,7 @@ with lab.section(4):
 # should be lower on all three changing tokens than on '.', not on 'x' alone. Whether $f$ on '.' comes near 1 is
 # measured too: a small LSTM can also hold a letter by writing it again at every step from $h_{t-1}$ through
 # $i \odot g$, so $f \approx 1$ is sufficient for holding, not necessary. The gates are read with the numpy
-# `reference.lstm.LSTMCell`, loaded with the trained torch weights.
+# `lesson.models.lstm.LSTMCell`, loaded with the trained torch weights.
 #
 # **The GRU** (exercise 3) does the same with one gate: $h' = (1 - z) \odot n + z \odot h$. The update gate $z$ is a
 # learned skip connection: with $z \to 1$ the state is copied, and since
@@ -295,13 +306,21 @@ with lab.section(5):
 # steps on the same batches (lengths $n = 2$ and $8$ in turn), and tested on fresh sequences. The reading reports
 # how much the loss still fell over the last fifth of training: near 0 means converged, so that the gap measures
 # the state size and not the budget. At $n = 2$ nothing needs compressing: that is the control.
+#
+# Two of your exercises run here: the attention weights are computed by exercise 4's `softmax` (in training too:
+# `lesson/numpy_in_torch.py` gives it its gradient), and the test accuracy comes from running each trained model
+# step by step with exercise 3's `GRUCell`, loaded with the weights torch's GRU layers learnt.
 
 # %% id="s06-claim"
 claim("bottleneck")
 
 # %% id="s06-run"
 with lab.section(6):
-    runs = lab.run("bottleneck", bottleneck.run)
+    print(code.says("softmax", 6))
+    print(code.says("GRUCell", 6))
+    runs = lab.run("bottleneck", bottleneck.run, softmax=code.softmax, GRUCell=code.GRUCell)
+    print("largest |logit| difference between the GRUCell run and torch's GRU: "
+          f"{max(r['cell_vs_torch'] for r in runs.values()):.1e}")
     show(lab.figure(6, "bottleneck", figures.bottleneck(runs)))
     say("bottleneck")
 
@@ -309,8 +328,9 @@ with lab.section(6):
 # ## 7. Sequential versus parallel
 #
 # Here we time the benchmark suite's own implementations (`benchmarks/lesson_grid.py`: numpy and torch RNN loops,
-# `torch.nn.RNN`, and three **bare** attentions, $Q = K = V = X$) at width $d = 64$, batch $B = 32$, one thread,
-# for $n$ from 8 to 1024. Count the arithmetic first (a multiply-add is 2 FLOPs):
+# `torch.nn.RNN`, and **bare** attentions, $Q = K = V = X$: torch's two and, as numpy's, exercise 4's
+# `self_attention`) at width $d = 64$, batch $B = 32$, one thread, for $n$ from 8 to 1024. Count the arithmetic
+# first (a multiply-add is 2 FLOPs):
 #
 # $$F_\text{rnn} = 4 n B d^2 \ \text{(n dependent steps)}, \qquad F_\text{att} = 4 B n^2 d \ \text{(one batched
 # product)}, \qquad \frac{F_\text{att}}{F_\text{rnn}} = \frac{n}{d}.$$
@@ -334,7 +354,8 @@ claim("speed")
 
 # %% id="s07-run"
 with lab.section(7):
-    runs = lab.run("speed", speed.run, seeded=False)
+    print(code.says("self_attention", 7))
+    runs = lab.run("speed", speed.run, seeded=False, numpy_attention=code.self_attention)
     result = runs["-"]
     show(lab.figure(7, "speed", figures.speed(result)))
     say("speed")
@@ -396,14 +417,16 @@ with lab.section(8):
 # The recurrent models must catch the token as the marker passes and carry it across $d - 1$ updates, and receive
 # its gradient back through $d$ Jacobians (section 4); the gated LSTM has the cell of section 5 for that.
 # Attention's path from the marked token to the answer has length 1 at every $d$: it only has to make
-# $q \cdot W_k u$ large. Accuracy is measured on fresh sequences during training, per distance range.
+# $q \cdot W_k u$ large. Accuracy is measured on fresh sequences during training, per distance range. The weights
+# $a$ are computed by exercise 4's `softmax`.
 
 # %% id="s09-claim"
 claim("long_range")
 
 # %% id="s09-run"
 with lab.section(9):
-    runs = lab.run("long_range", long_range.run)
+    print(code.says("softmax", 9))
+    runs = lab.run("long_range", long_range.run, softmax=code.softmax)
     show(lab.figure(9, "long_range", figures.long_range(runs)))
     say("long_range")
 
@@ -433,11 +456,16 @@ display(Markdown("\n".join(["| section | wall seconds | CPU seconds | CPU budget
 #
 # The graded assignment (points at the top of this notebook) asks you to implement four pieces that appeared
 # above, each with a written question:
-# 1. **Gradient clipping** (`clip_grad_norm`, `clip_grad_value`): section 4 used the reference one. Norm and
-#    value clipping do not move a gradient in the same direction: the question asks you to see by how much.
+# 1. **Gradient clipping** (`clip_grad_norm`, `clip_grad_value`): sections 3 and 4 train with your
+#    `clip_grad_norm` once it passes its public checks. Norm and value clipping do not move a gradient in the same
+#    direction: the question asks you to see by how much.
 # 2. **Bidirectional RNN**: a second state $h^b_t$ that reads the sequence backwards; section 8 said why it
-#    cannot predict the next character.
-# 3. **GRU cell**: its update gate is the learned skip connection of section 5.
+#    cannot predict the next character, so no section runs it.
+# 3. **GRU cell**: its update gate is the learned skip connection of section 5; section 6 runs its trained
+#    encoder-decoders with your `GRUCell`.
 # 4. **Attention preview**: the similarity matrix $S = E E^\top$, the weights $A = \operatorname{softmax}(S /
-#    \sqrt{d})$ and $AE$. Here $q$ and $k$ are the same vectors, unlike in sections 6 and 9, where learned
-#    $W_q$, $W_k$ (or two different states) produce them: the question asks what that changes as $d$ grows.
+#    \sqrt{d})$ and $AE$; sections 6 and 9 use your `softmax`, section 7 times your `self_attention`. Here $q$
+#    and $k$ are the same vectors, unlike in sections 6 and 9, where learned $W_q$, $W_k$ (or two different states)
+#    produce them: the question asks what that changes as $d$ grows.
+#
+# Once you change an exercise, run `make grade`, then this notebook again from its first cell.

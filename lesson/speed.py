@@ -1,5 +1,8 @@
 """Section 7: sequential versus parallel, timed with the benchmark suite's own code (benchmarks/lesson_grid.py).
 
+numpy's attention is the exercise's self_attention that lesson.exercise_code chose (the student's once it passes
+its public checks); without one, only torch's two attentions are timed.
+
 Work, with width d, batch B and length n (a multiply-add counts 2):
 
     RNN             n steps of two (d, d) @ (d, B) products:      F_rnn = 4 n B d^2,  n steps one after another
@@ -71,8 +74,10 @@ def gpu_results(pattern=os.path.join(GPU_RESULTS, "*gpu*.json")):
             for (name, d), group in sorted(groups.items())]
 
 
-def run(d=64, ns=(8, 16, 32, 64, 128, 256, 512, 1024), B=32, threads=1, repeats=5):
+def run(numpy_attention, d=64, ns=(8, 16, 32, 64, 128, 256, 512, 1024), B=32, threads=1, repeats=5):
     """The lesson grid on this CPU, and any committed GPU results.
+
+    numpy_attention: self_attention(E) -> (O, A) to time as numpy's attention, or None.
 
     Returns a dict: rows (one per implementation and n), speedups {n: t_rnn / t_att} of the fastest of each
     family, the measured crossover (None when there is none in range), the lengths around it, the throughputs
@@ -82,7 +87,7 @@ def run(d=64, ns=(8, 16, 32, 64, 128, 256, 512, 1024), B=32, threads=1, repeats=
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rows = run_small_grid(d=d, ns=ns, B=B, threads=threads, repeats=repeats)
+        rows = run_small_grid(d=d, ns=ns, B=B, threads=threads, repeats=repeats, numpy_attention=numpy_attention)
     measured = measured_crossover(rows)
     excluded = neighbours(rows, measured)
     r_rnn, r_att = prediction_throughputs([row for row in rows if row["n"] not in excluded])

@@ -15,6 +15,7 @@ from benchmarks import crossover, lesson_grid, report
 from benchmarks.flops import family_flops, matmul_flops
 from benchmarks.load import load_rows, sections
 from benchmarks.scaling import scaling_exponent
+from reference.attention import self_attention as reference_attention
 
 B, D, NS = 32, 64, (16, 64, 256, 1024, 4096)
 A, C = 1e-4, 5e-7  # crossover a / c = 200
@@ -107,12 +108,17 @@ def test_sections_split_devices(results):
 
 
 def test_lesson_grid_rows_and_helpers():
-    rows = lesson_grid.run_small_grid(d=16, ns=(16, 64), B=4, repeats=1)
-    assert [(r["family"], r["implementation"], r["n"]) for r in rows] == [
-        (fam, name, n) for n in (16, 64) for fam, names in lesson_grid.LESSON_IMPLEMENTATIONS for name in names]
+    rows = lesson_grid.run_small_grid(d=16, ns=(16, 64), B=4, repeats=1, numpy_attention=reference_attention)
+    names = ["numpy_loop", "torch_loop", "torch_nn_rnn", "numpy_attention", "torch_attention", "torch_sdpa"]
+    assert [(r["implementation"], r["n"]) for r in rows] == [(name, n) for n in (16, 64) for name in names]
     for row in rows:
         assert set(row) == {"implementation", "family", "n", "d", "B", "seconds"}
         assert row["d"] == 16 and row["B"] == 4 and row["seconds"] > 0
+    without = [r["implementation"] for r in lesson_grid.run_small_grid(d=16, ns=(16,), B=4, repeats=1)]
+    assert without == ["numpy_loop", "torch_loop", "torch_nn_rnn", "torch_attention", "torch_sdpa"]
+    # A wrong numpy attention (here: no attention at all, O = E) is refused before it is timed.
+    with pytest.raises(AssertionError, match="numpy_attention"):
+        lesson_grid.run_small_grid(d=16, ns=(16,), B=4, repeats=1, numpy_attention=lambda E: (E, None))
     # Shared with the report (one implementation); n = 64 >= 4d makes a prediction possible.
     assert lesson_grid.predicted_crossover is crossover.predicted_crossover
     assert lesson_grid.measured_crossover is crossover.measured_crossover
