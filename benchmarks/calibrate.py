@@ -22,20 +22,16 @@ class Budget:
     case_s: float         # target seconds of timed rounds per case
     max_rounds: int
     min_round_s: float    # shorter calls are repeated within a round
-    second_warmup_below_s: float  # a second (calibration) call is made only when the first was shorter
     min_rounds: int = 1
     single_round_above_s: float = math.inf  # calls at least this long get one round (or the caller's minimum)
 
 
 BUDGETS = {
-    "full": Budget(case_s=2.0, max_rounds=200, min_round_s=1e-3, second_warmup_below_s=1.0,
-                   min_rounds=3, single_round_above_s=10.0),
-    "quick": Budget(case_s=0.4, max_rounds=50, min_round_s=1e-3, second_warmup_below_s=0.5,
-                    min_rounds=3, single_round_above_s=2.5),
-    "tiny": Budget(case_s=0.02, max_rounds=5, min_round_s=1e-4, second_warmup_below_s=0.1),
+    "full": Budget(case_s=2.0, max_rounds=200, min_round_s=1e-3, min_rounds=3, single_round_above_s=10.0),
+    "quick": Budget(case_s=0.4, max_rounds=50, min_round_s=1e-3, min_rounds=3, single_round_above_s=2.5),
+    "tiny": Budget(case_s=0.02, max_rounds=5, min_round_s=1e-4),
 }
-GPU_BUDGET = Budget(case_s=1.0, max_rounds=200, min_round_s=1e-3, second_warmup_below_s=math.inf,
-                    min_rounds=3, single_round_above_s=10.0)
+GPU_BUDGET = Budget(case_s=1.0, max_rounds=200, min_round_s=1e-3, min_rounds=3, single_round_above_s=10.0)
 
 
 def case_budget(mode, device):
