@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1 MPLBACKEND=Agg
 PYTHON=${PYTHON:-python3}
 SUITE_LIMIT_S=${SEQLAB_BENCH_SUITE_LIMIT_S:-420}
-CPU_RESULTS=${CPU_RESULTS-benchmarks/results/cpu-quick_Intel-Xeon_1thread.json}
+CPU_RESULTS=${CPU_RESULTS-benchmarks/results/cpu-quick_AMD-EPYC_1thread.json}
 if [ "${SEQLAB_BENCH_REHEARSAL:-0}" = 1 ]; then
     DEVICE=cpu GRID=--bench-tiny NAME=rehearsal
 else
