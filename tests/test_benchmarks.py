@@ -14,7 +14,7 @@ import tomllib
 import pytest
 import torch
 
-from benchmarks import calibrate
+from benchmarks import calibrate, machine
 from benchmarks.check import check_output
 from benchmarks.flops import family_flops, matmul_flops
 from benchmarks.ceiling_impls import work
@@ -162,10 +162,10 @@ def test_tf32_is_allowed_only_inside_its_block():
     assert getattr(matmul, name) == before
 
 
-def test_a_gpu_run_refuses_to_start_without_a_gpu():
-    done = subprocess.run([sys.executable, "-m", "benchmarks.machine", "--require", "cuda"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+def test_a_gpu_run_refuses_to_start_without_a_gpu(capsys):
+    status = machine.main(["--require", "cuda"])
+    printed = capsys.readouterr()
     if cuda_skip_reason() is None:
-        assert done.returncode == 0 and "gpu: " in done.stdout
+        assert status == 0 and "gpu: " in printed.out
     else:
-        assert done.returncode == 1 and cuda_skip_reason() in done.stderr
+        assert status == 1 and cuda_skip_reason() in printed.err
