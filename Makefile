@@ -8,14 +8,16 @@ DIR    ?= exercises
 
 .PHONY: grade test stubs notebooks release bench-quick bench lesson clean
 
+# Quiet installs (-qq: errors only): a student's first `make grade` shows one line for the install, then the table.
 $(PY):
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -qq --upgrade pip
 
 # Students: numpy + the grading tool (pytest included); nothing else.
 $(VENV)/.student: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
-	touch $@
+	@$(PY) -m pip install -qq -e .
+	@$(PY) -c "import numpy, pytest, seqlab; print(f'installed seqlab {seqlab.__version__} (numpy {numpy.__version__}, pytest {pytest.__version__}) in $(VENV)')"
+	@touch $@
 
 # Maintainers: torch (CPU build, pinned), nbgrader, matplotlib, pytest-benchmark, ...
 $(VENV)/.dev: pyproject.toml | $(PY)
@@ -23,7 +25,7 @@ $(VENV)/.dev: pyproject.toml | $(PY)
 	touch $@ $(VENV)/.student
 
 grade: $(VENV)/.student
-	$(PY) -m seqlab grade $(DIR)
+	@$(PY) -m seqlab grade $(DIR)
 
 test: $(VENV)/.dev
 	@if [ "$$(id -u)" = 0 ] && [ -f .ci/install-sandbox.sh ]; then bash .ci/install-sandbox.sh; fi

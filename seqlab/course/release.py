@@ -5,7 +5,8 @@ A release holds exercises/ (the generated stubs and the student notebook), the l
 ``public_data/``: the public inputs, the expected outputs and each known mistake's outputs, precomputed from
 reference/, and ``seqlab/notebooks/``), README.md, Makefile and pyproject.toml. It never holds solutions/,
 reference/, tests/ (the mutant and hostile corpora), the instructor's commands (``seqlab/course/``) or the grading
-secret: ``tests/test_release.py`` checks that.
+secret: ``tests/test_release.py`` checks that. It is a pytest project (``seqlab.course.editors``: plain ``pytest``
+grades exercises/) and a GitHub Classroom template (``seqlab.course.github_classroom``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import shutil
 import tarfile
 from pathlib import Path
 
+from seqlab.course.editors import write_editor_config
+from seqlab.course.github_classroom import write_workflow
 from seqlab.course.stubs import generate
 from seqlab.grading.oracle import PUBLIC_DATA, REPO_ROOT, ReferenceOracle, export_public_data
 from seqlab.grading.registry import EXERCISES
@@ -25,7 +28,7 @@ TOP_LEVEL_FILES = ("README.md", "Makefile", "pyproject.toml", ".gitignore")
 # which holds exercise 1's answer (SimpleRNN.train_step clips with it), so it runs in the instructor's copy.
 LESSON_FILES = ("lesson/output", "docs/lesson.md")
 # The parts of the seqlab package a student gets: grading and reading notebooks, not the instructor's commands.
-PACKAGE_PARTS = ("__init__.py", "__main__.py", "cli.py", "nbcheck.py", "grading", "notebooks")
+PACKAGE_PARTS = ("__init__.py", "__main__.py", "cli.py", "pytest_plugin.py", "nbcheck.py", "grading", "notebooks")
 # Instructor material that must never ship, whatever else is added to the package later.
 NEVER = ("solutions", "reference", "tests", ".seqlab", "secret", "course")
 
@@ -70,6 +73,8 @@ def build_release(out: Path, archive: bool = False) -> Path:
     for name in TOP_LEVEL_FILES:
         if (REPO_ROOT / name).is_file():
             shutil.copy2(REPO_ROOT / name, out / name)
+    write_editor_config(out)
+    write_workflow(out)
     if archive:
         tar_path = out.with_name(out.name + ".tar.gz")
         with tarfile.open(tar_path, "w:gz") as tar:
