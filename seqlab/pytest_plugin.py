@@ -3,10 +3,11 @@
     pytest --seqlab solutions                    every check of solutions/*.py, with its points
     pytest --seqlab exercises -k gru -x          pytest's own selection and options work on the checks
     pytest --seqlab exercises exercises/gru.py::step_float64        one check, by its node id
-    pytest --seqlab SUB --seqlab-official --seqlab-student ada      official inputs (instructors)
+    pytest --seqlab=SUB --seqlab-official --seqlab-student=ada      official inputs (instructors)
 
-Registered for pytest (entry point ``pytest11``) and inactive unless ``--seqlab`` is given: without it this
-module adds its options and nothing else. With it, pytest collects the submission folder only (not ``testpaths``,
+Registered for pytest (entry point ``pytest11``, named ``seqlab``: ``-p no:seqlab`` disables it, ``-p seqlab``
+loads it where plugin autoloading is off) and inactive unless ``--seqlab`` is given: without it this module adds
+its options and nothing else. With it, pytest collects the submission folder only (not ``testpaths``,
 not the folder's own files): one ``ExerciseModule`` per exercise of the registry (node id ``<DIR>/<name>.py``,
 relative to pytest's rootdir), one ``CheckItem`` per check (``<DIR>/<name>.py::<check>``). A folder named in the
 ini's ``addopts`` is relative to the ini file, one given on the command line to where pytest runs.
@@ -17,11 +18,13 @@ the child has exited, exactly as ``seqlab grade``); each item then passes or fai
 its message as the failure (no traceback), its points as ``user_properties`` (JUnit XML properties), the score
 table in the terminal summary, ``--seqlab-json PATH`` for the JSON report.
 
-Nothing in the submission folder is collected or loaded: the folder is an option's value, not a test path (so
-its pytest.ini / pyproject.toml never become pytest's configuration), no conftest.py is loaded (``--noconftest``
-is forced: the checks need none), and only the registry's exercise modules become nodes, whose files are read by
-the grader's children only. An official run also refuses test paths and a rootdir, config file or working folder
-inside the submission.
+Nothing in the submission folder is collected or loaded: no conftest.py is loaded (``--noconftest`` is forced:
+the checks need none), only the registry's exercise modules become nodes (their files are read by the grader's
+children only), and nothing of the folder is put on sys.path. Its pytest.ini or pyproject.toml must not become
+pytest's configuration either, but pytest chooses its configuration from the words on the command line that look
+like paths before it loads any plugin, and ``--seqlab SUBMISSION`` (two words) looks like one: an official run
+therefore insists on ``--seqlab=SUBMISSION`` (one word), and refuses test paths and a rootdir, config file or
+working folder inside the submission.
 """
 
 from __future__ import annotations
@@ -94,8 +97,9 @@ class Grading:
         if not self.path.is_dir():
             hint = ""
             if "::" in value or value.endswith(".py"):
-                hint = (f"; --seqlab takes the folder, a check's node id comes after it, e.g. "
-                        f"pytest --seqlab {DEFAULT_FOLDER} {DEFAULT_FOLDER}/gru.py::step_float64")
+                folder = Path(value.split("::")[0]).parent
+                hint = (f"; --seqlab takes the folder, a check's node id comes after it: "
+                        f"pytest --seqlab {folder} {value}")
             raise pytest.UsageError(f"--seqlab: no folder {value} (looked for {self.path}){hint}")
         # The folder as the user wrote it (what `seqlab grade` records in the report), or absolute.
         self.folder = Path(value) if self.on_command_line else self.path
@@ -120,6 +124,7 @@ class Grading:
         self.limits = Limits(wall_seconds=config.getoption("seqlab_timeout"))
         self.json_path = config.getoption("seqlab_json")
         self.report = None
+        self.failure: Exception | None = None
         # Collect the folder, not testpaths (the kit's own tests) nor the working folder.
         if config.args_source != pytest.Config.ArgsSource.ARGS:
             config.args = [str(self.path)]
@@ -127,6 +132,12 @@ class Grading:
 
     def _refuse_unsafe_official_run(self) -> None:
         config = self.config
+        args = config.invocation_params.args
+        if any(arg == "--seqlab" and k + 1 < len(args) and not args[k + 1].startswith("-")
+               for k, arg in enumerate(args)):
+            raise pytest.UsageError("--seqlab-official: write the folder as one word, --seqlab=SUBMISSION: pytest "
+                                    "reads a separate word as a test path before any plugin is loaded, and would take "
+                                    "a pytest.ini or pyproject.toml in the submission for its own configuration")
         if config.args_source == pytest.Config.ArgsSource.ARGS:
             raise pytest.UsageError("--seqlab-official grades the whole folder: give no test paths (a path inside "
                                     "the submission would make pytest read the submission's own configuration)")
@@ -154,8 +165,15 @@ class Grading:
 
     def result(self, item: "CheckItem"):
         """The item's CheckResult; the first call grades every selected check of the session."""
+        if self.failure is not None:
+            raise self.failure
         if self.report is None:
-            self.report = self._grade(item.session.items)
+            try:
+                self.report = self._grade(item.session.items)
+            except Exception as exc:  # e.g. SEQLAB_SANDBOX=required without the sandboxes: nothing can be graded
+                self.failure = exc
+                item.session.shouldstop = f"seqlab could not grade: {type(exc).__name__}: {exc}"
+                raise
         return next(t for t in self.report.exercises[item.exercise.name].tests if t.name == item.check.name)
 
     def _grade(self, items):
@@ -223,6 +241,22 @@ class CheckFailed(Exception):
         self.result = result
 
 
+class CheckFailure:
+    """What pytest shows for a failed check: the grader's message, then its points and rerun line; no traceback.
+    Its ``reprcrash.message`` is the line pytest's short summary and a JUnit XML failure's message read."""
+
+    def __init__(self, message: str, footer: str):
+        self.message, self.footer = message, footer
+        self.reprcrash = self
+
+    def toterminal(self, tw) -> None:
+        tw.line(self.message)
+        tw.line(self.footer)
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.footer}"
+
+
 class CheckItem(pytest.Item):
     def __init__(self, *, exercise, check, **kwargs):
         super().__init__(**kwargs)
@@ -242,10 +276,8 @@ class CheckItem(pytest.Item):
         if not isinstance(excinfo.value, CheckFailed):
             return super().repr_failure(excinfo)  # the plugin itself broke: its traceback is the news
         result = excinfo.value.result
-        lines = [result.message, f"{result.points:g} of {result.max_points:g} points"]
-        if result.rerun:
-            lines[-1] += f"; rerun: {result.rerun}"
-        return "\n".join(lines)
+        footer = f"{result.points:g} of {result.max_points:g} points"
+        return CheckFailure(result.message, footer + (f"; rerun: {result.rerun}" if result.rerun else ""))
 
     def reportinfo(self):
         return self.path, None, f"{self.exercise.name}::{self.check.name}"
