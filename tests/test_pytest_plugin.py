@@ -108,6 +108,27 @@ def test_without_seqlab_the_plugin_collects_nothing_and_changes_nothing(tmp_path
     assert tested == [line for line in without.stdout.splitlines() if "::" in line]
 
 
+def test_each_exercise_runs_one_child_for_all_its_selected_checks(monkeypatch, capsys):
+    """In this process (pytest.main), counting the grader's child runs: one per selected exercise, holding every
+    selected check of it, and none for an exercise pytest deselected."""
+    from seqlab.grading import grader
+
+    runs = []
+
+    def counted(module_file, exercise, cases, limits):
+        runs.append((exercise.name, [case.check.name for case in cases]))
+        return real(module_file, exercise, cases, limits)
+
+    real = grader.run_exercise
+    monkeypatch.setattr(grader, "run_exercise", counted)
+    code = pytest.main(["-p", "no:cacheprovider", "-q", "--seqlab", str(REPO / "solutions"), "-k",
+                        "gru or attention and not softmax"])
+    assert code == 0, capsys.readouterr().out[-2000:]
+    softmax = [c.name for c in EXERCISES["attention"].checks if "softmax" in c.name]
+    assert sorted(runs) == [("attention", [c.name for c in EXERCISES["attention"].checks if c.name not in softmax]),
+                            ("gru", [c.name for c in EXERCISES["gru"].checks])]
+
+
 # ---------------------------------------------------------------------------------------------------
 # pytest's own options on the checks
 # ---------------------------------------------------------------------------------------------------
@@ -203,8 +224,9 @@ def test_bad_input_is_a_usage_error_that_says_what_to_do(tmp_path):
 MARK = "import pathlib; pathlib.Path({marks!r}, {name!r}).touch()\n"
 PLANTED = {
     # Loaded by pytest, it would pass every check and record that it ran.
-    "conftest.py": MARK + "import pytest\n\n\n@pytest.hookimpl(wrapper=True)\ndef pytest_runtest_makereport(item, call):\n"
-                          "    report = yield\n    report.outcome, report.longrepr = 'passed', None\n    return report\n",
+    "conftest.py": MARK + "import pytest\n\n\n@pytest.hookimpl(wrapper=True)\n"
+                          "def pytest_runtest_makereport(item, call):\n    report = yield\n"
+                          "    report.outcome, report.longrepr = 'passed', None\n    return report\n",
     # Read as pytest's configuration, they would drop the plugin or deselect the wrong checks.
     "pytest.ini": "[pytest]\naddopts = -p no:seqlab.pytest_plugin -p no:seqlab\n",
     "pyproject.toml": "[tool.pytest.ini_options]\naddopts = \"-k attention\"\n",
@@ -222,8 +244,8 @@ def plant(folder: Path, marks: Path) -> None:
 
 def official_run(folder: Path, secret: Path, tmp: Path, tag: str, *extra, cwd=REPO):
     xml, report = tmp / f"{tag}.xml", tmp / f"{tag}.json"
-    run = pytest_run(f"--seqlab={folder}", "--seqlab-official", "--seqlab-student=ada", f"--seqlab-secret-file={secret}",
-                     f"--seqlab-json={report}", f"--junitxml={xml}", *extra, cwd=cwd)
+    run = pytest_run(f"--seqlab={folder}", "--seqlab-official", "--seqlab-student=ada",
+                     f"--seqlab-secret-file={secret}", f"--seqlab-json={report}", f"--junitxml={xml}", *extra, cwd=cwd)
     return run, xml, report
 
 

@@ -97,14 +97,24 @@ def test_the_classroom_workflow_steps_score_each_exercise(release, tmp_path):
     assert steps.index(reporter) == len(steps) - 1 and any(s.get("run", "").endswith("pip install --quiet -e .")
                                                           for s in steps[:steps.index(graders[0])])
 
+    # A step grades its own exercise's file only, so the mutant's repository (a wrong GRU, the answer key for the
+    # other exercises) runs the answer key's steps too; the key's repository is needed for the GRU step alone.
     mutant = next(case for case in load("mutants").values() if case["exercise"] == "gru")
     repositories = {"key": copy_with(release, tmp_path / "key", REPO / "solutions"),
                     "stubs": copy_with(release, tmp_path / "stubs", None),
                     "mutant": copy_with(release, tmp_path / "mutant", materialize(mutant, tmp_path / "gru-mutant"))}
-    runs = [(kind, step["id"]) for kind in repositories for step in graders]
+    runs = [("key", "gru")] + [(kind, name) for kind in ("stubs", "mutant") for name in EXERCISES]
     commands = {step["id"]: step["with"]["command"] for step in graders}
     with ThreadPoolExecutor(max_workers=2) as pool:
         codes = dict(zip(runs, pool.map(lambda r: in_release(repositories[r[0]], commands[r[1]]).returncode, runs)))
-    assert {r: c for r, c in codes.items() if r[0] == "key"} == {("key", name): 0 for name in EXERCISES}
-    assert all(codes[("stubs", name)] == 1 for name in EXERCISES), codes
+    key = {name: codes[("key", name)] if name == "gru" else codes[("mutant", name)] for name in EXERCISES}
+    assert key == {name: 0 for name in EXERCISES}, codes  # the answer key: every step passes
+    assert all(codes[("stubs", name)] == 1 for name in EXERCISES), codes  # the stubs: every step fails
     assert {name: codes[("mutant", name)] for name in EXERCISES} == {name: int(name == "gru") for name in EXERCISES}
+
+
+def test_the_classroom_workflow_command_writes_the_releases_workflow(release, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "seqlab", "classroom-workflow", str(tmp_path)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and str(tmp_path / WORKFLOW) in done.stdout, done.stderr
+    assert (tmp_path / WORKFLOW).read_text() == (release / WORKFLOW).read_text()

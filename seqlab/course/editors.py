@@ -2,7 +2,8 @@
 
 Two files of the release: its pyproject.toml's pytest table (the instructor's table runs the kit's own tests,
 which a release does not hold) becomes ``addopts = "--seqlab=exercises"``, and ``.vscode/settings.json`` turns
-on VS Code's pytest discovery with the release's virtual environment (PyCharm reads the pyproject table itself).
+on VS Code's pytest discovery with the release's virtual environment (PyCharm, with pytest as its test runner,
+reads the pyproject table itself).
 """
 
 from __future__ import annotations
