@@ -174,7 +174,7 @@ class Grading:
                 self.failure = exc
                 item.session.shouldstop = f"seqlab could not grade: {type(exc).__name__}: {exc}"
                 raise
-        return next(t for t in self.report.exercises[item.exercise.name].tests if t.name == item.check.name)
+        return _result_of(self.report, item)
 
     def _grade(self, items):
         from seqlab.grading.grader import grade_selection
@@ -185,7 +185,7 @@ class Grading:
         report = grade_selection(self.folder, self.oracle, self.source, self.limits,
                                  {name: names for name, names in selection.items() if names})
         for item in checks:  # this front door's own rerun line: the check's node id
-            result = next(t for t in report.exercises[item.exercise.name].tests if t.name == item.check.name)
+            result = _result_of(report, item)
             if result.rerun:
                 result.rerun = self.rerun_command(item)
         return report
@@ -208,6 +208,10 @@ class Grading:
     def pytest_sessionfinish(self) -> None:
         if self.report is not None and self.json_path:
             self.report.write_json(Path(self.json_path))
+
+
+def _result_of(report, item: "CheckItem"):
+    return next(t for t in report.exercises[item.exercise.name].tests if t.name == item.check.name)
 
 
 class SubmissionFolder(pytest.Directory):
@@ -258,6 +262,8 @@ class CheckFailure:
 
 
 class CheckItem(pytest.Item):
+    """One check of one exercise: passes or fails as its CheckResult says."""
+
     def __init__(self, *, exercise, check, **kwargs):
         super().__init__(**kwargs)
         self.exercise, self.check = exercise, check
