@@ -8,14 +8,16 @@ DIR    ?= exercises
 
 .PHONY: grade test stubs notebooks release bench-quick bench lesson lab lesson-refresh clean
 
+# Quiet installs (-qq: errors only): a student's first `make grade` shows one line for the install, then the table.
 $(PY):
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -qq --upgrade pip
 
 # Students: numpy + the grading tool (pytest included); nothing else.
 $(VENV)/.student: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
-	touch $@
+	@$(PY) -m pip install -qq -e .
+	@$(PY) -c "import numpy, pytest, seqlab; print(f'installed seqlab {seqlab.__version__} (numpy {numpy.__version__}, pytest {pytest.__version__}) in $(VENV)')"
+	@touch $@
 
 # The lesson (students too): torch (the pinned CPU build), matplotlib and the notebook runner.
 $(VENV)/.lesson: pyproject.toml | $(PY)
@@ -33,7 +35,7 @@ $(VENV)/.dev: pyproject.toml | $(PY)
 	touch $@ $(VENV)/.lesson $(VENV)/.student
 
 grade: $(VENV)/.student
-	$(PY) -m seqlab grade $(DIR)
+	@$(PY) -m seqlab grade $(DIR)
 
 test: $(VENV)/.dev
 	@if [ "$$(id -u)" = 0 ] && [ -f .ci/install-sandbox.sh ]; then bash .ci/install-sandbox.sh; fi

@@ -33,6 +33,14 @@ def cmd_release(args) -> int:
     return 0
 
 
+def cmd_classroom_workflow(args) -> int:
+    from seqlab.course.github_classroom import write_workflow
+
+    path = write_workflow(Path(args.repository))
+    print(f"GitHub Classroom workflow written to {path}")
+    return 0
+
+
 def cmd_secret(args) -> int:
     from seqlab.grading.seeds import default_secret_file, load_secret
 
@@ -203,6 +211,10 @@ def add_commands(sub) -> None:
     r.add_argument("out", nargs="?", default="release/seqlab-student", help="output folder")
     r.add_argument("--archive", action="store_true", help="also write OUT.tar.gz")
     r.set_defaults(func=cmd_release)
+
+    w = sub.add_parser("classroom-workflow", help="write .github/workflows/classroom.yml (GitHub Classroom autograding)")
+    w.add_argument("repository", nargs="?", default=".", help="the student template repository, e.g. a release (default: .)")
+    w.set_defaults(func=cmd_classroom_workflow)
 
     k = sub.add_parser("secret", help="show or create the official-grading secret")
     k.add_argument("--create", action="store_true")

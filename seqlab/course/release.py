@@ -7,6 +7,8 @@ expected outputs and each known mistake's outputs, precomputed from reference/, 
 student's README.md and docs/lesson.md (``audience.for_students``), Makefile and pyproject.toml. It never holds
 solutions/, reference/, tests/ (the mutant and hostile corpora), the instructor's commands (``seqlab/course/``) or
 the grading secret: ``tests/test_release.py`` checks that, and that no line of an answer ships.
+It is a pytest project (``seqlab.course.editors``: plain ``pytest`` grades exercises/) and a GitHub Classroom
+template (``seqlab.course.github_classroom``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 
 from seqlab.course.audience import for_students
 from seqlab.course.lesson_files import lesson_files
+from seqlab.course.editors import write_editor_config
+from seqlab.course.github_classroom import write_workflow
 from seqlab.course.stubs import generate
 from seqlab.grading.oracle import PUBLIC_DATA, REPO_ROOT, ReferenceOracle, export_public_data
 from seqlab.grading.registry import EXERCISES
@@ -29,7 +33,7 @@ GUIDES = ("README.md", "docs/lesson.md")
 # The lesson's notebook, its data and its committed results; its code is lesson_files(), found from its imports.
 LESSON_FILES = ("lesson/rnns_to_attention.ipynb", "lesson/data", "lesson/output")
 # The parts of the seqlab package a student gets: grading and reading notebooks, not the instructor's commands.
-PACKAGE_PARTS = ("__init__.py", "__main__.py", "cli.py", "nbcheck.py", "grading", "notebooks")
+PACKAGE_PARTS = ("__init__.py", "__main__.py", "cli.py", "pytest_plugin.py", "nbcheck.py", "grading", "notebooks")
 # Instructor material that must never ship, whatever else is added to the package later.
 NEVER = ("solutions", "reference", "tests", ".seqlab", "secret", "course")
 
@@ -78,6 +82,8 @@ def build_release(out: Path, archive: bool = False) -> Path:
         if (REPO_ROOT / name).is_file():
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             (out / name).write_text(for_students((REPO_ROOT / name).read_text(), name))
+    write_editor_config(out)
+    write_workflow(out)
     if archive:
         tar_path = out.with_name(out.name + ".tar.gz")
         with tarfile.open(tar_path, "w:gz") as tar:
