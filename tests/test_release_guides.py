@@ -85,6 +85,8 @@ def check(release, command, depth=0):
     """Raise AssertionError unless `command` works in the release (see the module docstring)."""
     words = shlex.split(command)
     program = words[0].rsplit("/", 1)[-1]
+    if program == "pytest":  # the venv's pytest script is its python's `-m pytest`
+        words, program = ["python", "-m", "pytest", *words[1:]], "python"
     if program == "make":
         dry = subprocess.run(["make", "-n", *words[1:]], cwd=release, capture_output=True, text=True, timeout=60)
         assert dry.returncode == 0, f"{command}: {dry.stderr}"
@@ -93,6 +95,9 @@ def check(release, command, depth=0):
             check(release, line, depth + 1)
     elif program == "touch":
         assert depth > 0, f"{command}: touch is a recipe's bookkeeping, not a command for a reader"
+    elif program.startswith("python") and words[1] == "-c":  # a recipe's own report (the install's one line)
+        assert depth > 0, f"{command}: inline code is a recipe's bookkeeping, not a command for a reader"
+        compile(words[2], "<make recipe>", "exec")
     elif program.startswith("python") and words[1] == "-m":
         module, args = words[2], words[3:]
         if module == "venv":
@@ -111,7 +116,8 @@ def check(release, command, depth=0):
                 assert (release / "lesson" / "rnns_to_attention.py").is_file(), f"{command}: no notebook source"
         elif module == "pytest":
             done = run(release, ["-m", "pytest", *args], timeout=300)
-            assert done.returncode == 0, f"{command}: {done.stdout[-1500:]}"
+            # 0: every check passed; 1: some failed (the untouched stubs). Usage errors, no tests collected: no.
+            assert done.returncode in (0, 1), f"{command}: {done.stdout[-1500:]}"
         else:
             raise AssertionError(f"{command}: no check for python -m {module}; add one")
     elif program == "pip":
