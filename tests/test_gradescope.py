@@ -120,7 +120,7 @@ def test_building_without_a_secret_says_how_to_make_one(tmp_path):
     done = subprocess.run([sys.executable, "-m", "seqlab", "gradescope", str(tmp_path / "a.zip"), "--secret-file",
                            str(tmp_path / "no-secret")], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert done.returncode == 2 and not (tmp_path / "a.zip").exists()
-    assert "no grading secret at" in done.stderr and "`seqlab secret --create`" in done.stderr
+    assert "no grading secret at" in done.stderr and "-m seqlab secret --create`" in done.stderr
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
     Report               the exercises graded, and meta (grader version, reference hash, seed kind, protections...)
       ExerciseReport     score / max_score, its checks, and an instructor's override when one applies
         CheckResult      passed, points, and for a failed check: the judge's finding (``detail``), the ids of the
-                         known mistakes it reproduces (``mistakes``) and their prose (``diagnosis``)
+                         known mistakes it reproduces (``mistakes``) and their prose (``diagnosis``), or the kind of
+                         failure when the submission gave no result at all (``error``: timeout, crash, ...)
 
 Every front door (``seqlab grade``, class grading, overrides, Gradescope, nbgrader) builds, reads and prints
 reports through these classes: ``to_dict`` / ``from_dict`` is the JSON layout, ``render`` the table students read.
@@ -27,25 +28,29 @@ class CheckResult:
     mistakes: list[str] = field(default_factory=list)  # ids of the known mistakes the submission reproduces
     diagnosis: str = ""  # those mistakes in words (built from the ids); empty when none was recognised
     rerun: str = ""  # the command that reruns just this check (public inputs only)
+    # no result to judge: timeout, cpu_limit, crash, import, error, missing, not_implemented, missing_file, refused
+    error: str = ""
 
     @property
     def message(self) -> str:
         """The whole feedback line: the diagnosis, then the finding in brackets."""
         return f"{self.diagnosis} [{self.detail}]" if self.diagnosis else self.detail
 
-    def fail(self, why: str) -> None:
+    def fail(self, why: str, error: str = "refused") -> None:
         """Scores this check 0 for a reason found outside the judge (a refused file, for instance)."""
         self.passed, self.points, self.detail, self.mistakes, self.diagnosis = False, 0, why, [], ""
+        self.error = error
 
     def to_dict(self) -> dict:
         return {"name": self.name, "passed": self.passed, "points": self.points, "max_points": self.max_points,
                 "message": self.message, "detail": self.detail, "mistakes": list(self.mistakes),
-                "diagnosis": self.diagnosis, "rerun": self.rerun}
+                "diagnosis": self.diagnosis, "rerun": self.rerun, "error": self.error}
 
     @classmethod
     def from_dict(cls, data: dict) -> "CheckResult":
         return cls(data["name"], data["passed"], data["points"], data["max_points"], data.get("detail", ""),
-                   list(data.get("mistakes", [])), data.get("diagnosis", ""), data.get("rerun", ""))
+                   list(data.get("mistakes", [])), data.get("diagnosis", ""), data.get("rerun", ""),
+                   data.get("error", ""))
 
 
 @dataclass

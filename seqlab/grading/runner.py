@@ -45,6 +45,12 @@ def _stopped_early(child: ChildOutcome, limits: Limits) -> tuple[str, str]:
     code = child.returncode
     # A signal shows as -N from a direct child, or 128 + N from a sandbox whose init relays it.
     signum = -code if code is not None and code < 0 else code - 128 if code is not None and 128 < code < 160 else None
+    if signum == signal.SIGKILL and child.cpu_seconds is not None and child.cpu_seconds >= 0.9 * limits.cpu_seconds:
+        # RLIMIT_CPU's hard limit: the kernel's SIGKILL once the child has used its CPU seconds. wait4 reports a
+        # little less than the kernel counted (measured: 0.95-1.01 s at a 1 s limit); a SIGKILL well short of
+        # the limit is something else (the kernel's OOM killer)
+        return "cpu_limit", (f"timed out: used up its {limits.cpu_seconds:g} s of CPU time (an infinite loop, or "
+                             f"far too slow?); this check never finished")
     if signum is not None:
         try:
             name = signal.Signals(signum).name

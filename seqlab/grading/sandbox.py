@@ -100,8 +100,12 @@ class SandboxUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Limits:
-    wall_seconds: float = 10.0
-    cpu_seconds: int = 30
+    wall_seconds: float = 10.0  # a child that waits (sleep, a lock) runs into this without holding a core
+    # RLIMIT_CPU, whole seconds, for the child's whole life (interpreter and numpy start included): calibrated on
+    # the answer key, whose children need 0.11-0.29 s each, idle to heavily loaded (docs/class-grading.md), so a
+    # busy loop costs 1 s of a core instead of the wall limit. Not higher: four spinning exercises on 2 cores
+    # then end within 3 s.
+    cpu_seconds: int = 1
     memory_bytes: int = 4 * 1024**3  # RLIMIT_AS; numpy+BLAS need ~1 GiB virtual
     file_bytes: int = 64 * 1024**2  # RLIMIT_FSIZE
     output_bytes: int = 64 * 1024  # cap on captured stdout+stderr (the rest is drained and dropped)
@@ -116,6 +120,7 @@ class ChildOutcome:
     output_truncated: bool
     wall_seconds: float
     protections: tuple[str, ...]  # names of the protections that were actually active for this run
+    cpu_seconds: float | None = None  # the child's CPU time (user + system, from wait4); None where not measured
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -827,8 +832,9 @@ def _kill(pids: set[int]) -> None:
             pass
 
 
-def _sweep(proc: subprocess.Popen, slot: _UserSlot | None) -> None:
-    """Kills the child and everything it started, reaps what was reparented to us; returns when none is left.
+def _sweep(proc: subprocess.Popen, slot: _UserSlot | None) -> float | None:
+    """Kills the child and everything it started, reaps what was reparented to us; returns when none is left,
+    with the CPU seconds of the child and of everything of it that was reaped (``_reap``).
 
     Ours: the child's descendants, its process group and session and, with a sandbox user, every process of
     that uid (the slot is ours alone). The child itself is reaped last, so until then its pid (and with it
@@ -844,10 +850,10 @@ def _sweep(proc: subprocess.Popen, slot: _UserSlot | None) -> None:
         else:
             subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
         proc.kill()
-        proc.wait()
-        return
+        return _reap(proc)
     me = os.getpid()
     ours: set[int] = set()
+    orphans_cpu = 0.0  # CPU seconds of the child's processes reaped here (bwrap killed before its pid 1)
     deadline = time.monotonic() + 10.0
     while True:
         table = _processes()
@@ -869,13 +875,30 @@ def _sweep(proc: subprocess.Popen, slot: _UserSlot | None) -> None:
         for p in table:  # orphans that became ours: reap them (never a pid other code of the grader waits for)
             if p.pid in ours and p.ppid == me and p.zombie:
                 try:
-                    os.waitpid(p.pid, os.WNOHANG)
+                    _, _, usage = os.wait4(p.pid, os.WNOHANG)
+                    orphans_cpu += usage.ru_utime + usage.ru_stime
                 except ChildProcessError:
                     pass
         if time.monotonic() > deadline:
             raise RuntimeError(f"could not remove the child's processes {sorted(live | mine)}")
         time.sleep(0.002)
-    proc.wait()
+    cpu = _reap(proc)
+    return None if cpu is None else cpu + orphans_cpu
+
+
+def _reap(proc: subprocess.Popen) -> float | None:
+    """Waits for the child itself and returns its CPU seconds, user + system, with those of the descendants it
+    waited for (bubblewrap waits for the sandboxed program): what RLIMIT_CPU counted. None where unknown."""
+    if proc.returncode is not None or not POSIX:  # reaped already (a wait without pidfd), or no wait4
+        proc.wait()
+        return None
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    except ChildProcessError:
+        proc.wait()
+        return None
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1036,6 +1059,14 @@ def _feed(pipe, data: bytes) -> None:
             pass
 
 
+def _exited(proc: subprocess.Popen) -> bool:
+    """Whether the child has exited, leaving it a zombie: reaping it is _reap's, which reads its CPU time."""
+    try:
+        return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return proc.poll() is not None
+
+
 def _wait(proc: subprocess.Popen, seconds: float) -> bool:
     """True when the child exited within `seconds` (pidfd on Linux: no polling delay)."""
     if hasattr(os, "pidfd_open"):
@@ -1050,7 +1081,7 @@ def _wait(proc: subprocess.Popen, seconds: float) -> bool:
                     sel.select(timeout=max(seconds, 0))
             finally:
                 os.close(fd)
-            return proc.poll() is not None
+            return _exited(proc)
     try:
         proc.wait(timeout=max(seconds, 0))
         return True
@@ -1117,7 +1148,7 @@ def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdi
         if stdin:
             threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True).start()
         timed_out = not _wait(proc, limits.wall_seconds - (time.monotonic() - start))
-        _sweep(proc, slot)
+        cpu = _sweep(proc, slot)
         swept = True
         wall = time.monotonic() - start
         drain.join(timeout=2.0)  # every writer is dead: the pipe is at its end
@@ -1147,4 +1178,5 @@ def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdi
         output_truncated=drain.total > len(drain.kept),
         wall_seconds=wall,
         protections=plan.protections,
+        cpu_seconds=cpu,
     )
