@@ -267,7 +267,10 @@ def test_nbgrader_config_is_a_course_as_it_stands():
     assert config.Execute.timeout > 0 and config.Execute.kernel_name == "python3"
     steps = config.Autograde.autograde_preprocessors
     assert "seqlab.course.nbgrade.preprocessors.GradeWithSeqlab" in steps and not any(re.search(r"Execute", s) for s in steps)
+    assert config.Autograde.sanitize_preprocessors[0] == "seqlab.course.nbgrade.preprocessors.RepairSubmission"
     assert "seqlab.course.nbgrade.preprocessors.StripHiddenTests" in config.GenerateFeedback.preprocessors
+    assert config.ExportApp.plugin_class == "seqlab.course.nbgrade.export.SeqlabCsvExport"
+    assert config.ExchangeFactory.release_feedback == "seqlab.course.nbgrade.exchange.ReleaseFeedbackForEveryone"
 
 
 def test_release_feedback_releases_everyone_it_can_and_names_the_others(tmp_path, caplog):

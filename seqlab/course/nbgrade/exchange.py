@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 from glob import glob
+from pathlib import Path
 
 from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from nbgrader.utils import notebook_hash
@@ -53,10 +54,9 @@ class ReleaseFeedbackForEveryone(ExchangeReleaseFeedback):
                 self.log.warning("Skipping %s/%s: no submission_secret.txt (the submission did not come through "
                                  "`nbgrader submit`); give the student %s directly", student, notebook, html_file)
                 continue
-            with open(secret_file) as handle:
-                secret = handle.read()
-            timestamp_file = os.path.join(folder, "timestamp.txt")
-            timestamp = open(timestamp_file).read().strip() if os.path.isfile(timestamp_file) else "no timestamp.txt"
+            secret = Path(secret_file).read_text()
+            timestamp_file = Path(folder) / "timestamp.txt"
+            timestamp = timestamp_file.read_text().strip() if timestamp_file.is_file() else "no timestamp.txt"
             for name in [notebook] + self._submitted_as(student, notebook):
                 checksum = notebook_hash(secret=secret, notebook_id=name)
                 temporary = os.path.join(self.dest_path, f"{checksum}-tmp.html")
