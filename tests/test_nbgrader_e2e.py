@@ -35,7 +35,7 @@ import pytest
 from seqlab.grading import registry
 
 pytest.importorskip("nbgrader")
-# One fixture runs the whole course; on 2 cores shared with other work (load 9 to 16) it took 221 to 292 s
+# One fixture runs the whole course; on 2 cores shared with other work (load 9 to 16) it took 221 to 300 s
 # (docs/nbgrader.md), so the limit is above the suite's default 300 s.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
