@@ -131,7 +131,10 @@ class RepairSubmission(NbGraderPreprocessor):
         cells = [nbformat.from_dict(cell) for cell in repaired.cells if cell.get("id") != NOTE_ID]
         notes = repaired.notes()
         if notes:
-            cells.insert(0, note_cell(notes, bool(unreadable)))
+            note = note_cell(notes, bool(unreadable))
+            if not all("id" in cell for cell in cells):
+                del note["id"]  # a notebook of format 4.4 or older has no cell ids
+            cells.insert(0, note)
             self.log.warning("seqlab repaired %s/%s before grading: %s", info["student"], info["notebook"],
                              "; ".join(notes))
         nb.cells = cells
