@@ -129,6 +129,8 @@ def _grade(job: Job) -> Report:
         problems = stage(sub, files, staging, _ORACLE.root, job.assignment)
         report = grade(staging, _ORACLE, job.source, Limits(wall_seconds=job.wall_seconds, cpu_seconds=job.cpu_seconds))
     apply_problems(report, problems, staging, sub.path, keep_rerun=sub.kind == "modules")
+    if sub.kind == "notebooks" and problems and set(problems) >= set(report.exercises):  # no notebook readable
+        report.meta["status"] = f"not graded: {next(iter(problems.values()))}"
     report.meta.update(student=sub.student, submission=str(sub.path), submission_kind=sub.kind,
                        submission_hash=sub_hash, grader_hash=job.grader_hash, cache_key=key,
                        graded_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -180,7 +182,7 @@ def write_csv(out: Path, failures: dict[str, str] | None = None) -> Path:
             continue
         student = report.meta.get("student", path.stem)
         scores = [report.exercises[name].score if name in report.exercises else "" for name in EXERCISES]
-        status = "graded" if student not in failures else f"stale: {failures.pop(student)}"
+        status = report.meta.get("status", "graded") if student not in failures else f"stale: {failures.pop(student)}"
         rows[student] = [student, *[_number(s) for s in scores], _number(report.total), _number(report.max_total),
                          "yes" if report.meta.get("overrides") else "", status]
     for student, why in failures.items():
