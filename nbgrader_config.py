@@ -5,8 +5,13 @@
     submitted/ autograded/ feedback/ gradebook.db exchange/   nbgrader's working files (git-ignored)
 
 Differences from a stock nbgrader course, and why:
+* autograde first repairs each submission against the released notebook (restores read-only and test cells and
+  their metadata, drops nbgrader metadata from copies and forged cells, restores deleted cells) and lists the
+  repairs in the notebook, so what students do to notebooks never rejects a submission whole;
 * autograde never executes a submission: seqlab's preprocessor grades the answer cells, read statically, with
   the kit's isolated grader on the student's official inputs, and writes the scores into the test cells;
+* `nbgrader export` adds a status column and never exports a score that is not the latest submission's;
+* `nbgrader release_feedback` releases everyone's feedback that can be fetched and skips the rest, one line each;
 * hidden tests are removed from autograded notebooks and feedback;
 * only notebooks (and the exchange's timestamp.txt) are ever copied: no .py file of solutions/ reaches a release,
   and no instructor file overwrites a student's.
@@ -42,12 +47,18 @@ c.CourseDirectory.include = ["*.ipynb", "timestamp.txt", "submission_secret.txt"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py"]
 
 # The exchange (release_assignment, fetch, submit, collect): inside the course by default; a shared folder that
-# students can reach when set, e.g. SEQLAB_NBGRADER_EXCHANGE=/srv/nbgrader/exchange.
+# students can reach when set, e.g. SEQLAB_NBGRADER_EXCHANGE=/srv/nbgrader/exchange (made by root, see
+# docs/nbgrader.md). nbgrader wants its root writable by everyone (mode 777, which release_assignment otherwise
+# sets itself, with a warning); the sticky bit (1777, as on /tmp) keeps users from removing each other's folders.
+# Inside it, nbgrader makes the course folder 755 and inbound/ 2733: students can submit, not read submissions.
+EXCHANGE_MODE = 0o1777
 c.Exchange.root = os.environ.get("SEQLAB_NBGRADER_EXCHANGE") or os.path.join(HERE, "exchange")
-try:
-    os.makedirs(c.Exchange.root, exist_ok=True)  # nbgrader refuses to start an exchange step without it
-except OSError:
-    pass  # not ours to create (a shared exchange): nbgrader says what is wrong with it
+if not os.environ.get("SEQLAB_NBGRADER_EXCHANGE") and not os.path.isdir(c.Exchange.root):
+    try:  # nbgrader refuses to start an exchange step without it
+        os.makedirs(c.Exchange.root)
+        os.chmod(c.Exchange.root, EXCHANGE_MODE)  # makedirs' mode is cut by the umask
+    except FileExistsError:
+        pass  # made by a concurrent nbgrader command
 
 # --- executing notebooks (nbgrader validate; never autograde) -------------------------------------------------
 c.Execute.timeout = 60  # seconds per cell
@@ -57,7 +68,15 @@ c.ExecutePreprocessor.kernel_name = "python3"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}  # = seqlab stubs
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# --- autograde: graded statically by seqlab, in its sandbox, not executed ---------------------------------------
+# --- autograde: repaired, then graded statically by seqlab, in its sandbox, not executed -------------------------
+c.Autograde.sanitize_preprocessors = [
+    "seqlab.course.nbgrade.preprocessors.RepairSubmission",  # first: nbgrader's own steps then find nothing to reject
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 c.Autograde.autograde_preprocessors = [
     "seqlab.course.nbgrade.preprocessors.GradeWithSeqlab",  # replaces nbgrader's Execute
     "nbgrader.preprocessors.LimitOutput",
@@ -65,11 +84,13 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-c.OverwriteCells.add_missing_cells = True  # a deleted test or answer cell comes back (and scores what it should)
+c.OverwriteCells.add_missing_cells = True  # RepairSubmission restores deleted cells first; this stays as a backstop
 c.GradeWithSeqlab.timeout = float(os.environ.get("SEQLAB_NB_TIMEOUT", "10"))  # wall-clock seconds per exercise
 c.GradeWithSeqlab.inputs = "official"  # each student's inputs from the course secret (.seqlab/secret)
 
-# --- feedback: no hidden tests, ever ----------------------------------------------------------------------------
+# --- export and feedback: a status for every row; feedback for everyone; no hidden tests, ever ---------------------
+c.ExportApp.plugin_class = "seqlab.course.nbgrade.export.SeqlabCsvExport"
+c.ExchangeFactory.release_feedback = "seqlab.course.nbgrade.exchange.ReleaseFeedbackForEveryone"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

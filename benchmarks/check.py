@@ -11,18 +11,28 @@ rounds operands to u' = 2^-11 ~ 5e-4):
   ~16 u' ~ 8e-3, moving outputs by ~3e-2.
 - 4096^3 matmul, entries of std 64: observed ~1e-4 (blocked sums of 4096 products); 2e-3 leaves 20x margin,
   TF32 would give ~1e-1.
+- ceilings (benchmarks/ceiling_impls.py): the copy and the counted additions are exact (0). The TF32 matmul,
+  emulated in numpy (operands rounded to 10-bit mantissas, float64 sums), is off by up to 0.069 on the same rows;
+  0.5 leaves 7x margin, and a real bug (a transposed or missing operand) is off by ~64.
 """
 
 import numpy as np
 
 ATOL = {"rnn": 1e-4, "attention": 2e-4, "peak": 2e-3}
+CHECK_BATCH = 2  # how many batch elements (sequences, rows) of an output are checked
+CEILING_ATOL = {"torch_copy": 0.0, "torch_matmul_tf32": 0.5, "launch_eager": 0.0, "launch_graph": 0.0}
 
 
-def check_output(family, got, want, what):
-    """Assert max |got - want| <= ATOL[family]; return that maximum (recorded with the timing)."""
+def tolerance(family, implementation):
+    return CEILING_ATOL[implementation] if family == "ceiling" else ATOL[family]
+
+
+def check_output(family, got, want, what, atol=None):
+    """Assert max |got - want| <= atol (default ATOL[family]); return that maximum (recorded with the timing)."""
+    atol = ATOL[family] if atol is None else atol
     if got.shape != want.shape:
         raise AssertionError(f"{what}: output shape {got.shape}, reference {want.shape}")
     err = float(np.max(np.abs(got - want)))
-    if not err <= ATOL[family]:  # also catches NaN
-        raise AssertionError(f"{what}: max |output - reference| = {err:.3g} > tolerance {ATOL[family]:.1g}")
+    if not err <= atol:  # also catches NaN
+        raise AssertionError(f"{what}: max |output - reference| = {err:.3g} > tolerance {atol:.1g}")
     return err

@@ -38,12 +38,11 @@ def pytest_configure(config):
     threads_info = limit.__enter__()
     config.add_cleanup(lambda: limit.__exit__(None, None, None))
 
-    from benchmarks.calibrate import BUDGETS
+    from benchmarks.memory import keep_freed_memory
     from benchmarks.precision import force_ieee_fp32
 
-    mode = _mode(config)
     precision = force_ieee_fp32()
-    config.stash[RUN_KEY] = {"mode": mode, "budget": BUDGETS[mode], "threads": threads_info,
+    config.stash[RUN_KEY] = {"mode": _mode(config), "threads": threads_info, "allocator": keep_freed_memory(),
                              "precision": ",".join(f"{k}={v}" for k, v in precision.items())}
 
 
@@ -55,7 +54,8 @@ def pytest_report_header(config):
     cuda = cuda_skip_reason() or device_name("cuda")
     return [f"seqlab benchmarks: mode={run['mode']}, cpu={cpu_model()}, cuda={cuda}",
             f"  threads={t['threads']} (torch {t['torch_threads']}; numpy BLAS {t['numpy_blas_threads']} via "
-            f"{t['numpy_threads_control']}); precision {run['precision']}"]
+            f"{t['numpy_threads_control']}); precision {run['precision']}",
+            f"  memory: {run['allocator']}"]
 
 
 def pytest_generate_tests(metafunc):
@@ -72,5 +72,5 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="session")
 def bench_run(pytestconfig):
-    """The session's settings: mode, budget, thread limit info, precision flags."""
+    """The session's settings: mode, thread limit info, precision flags, allocator setting."""
     return pytestconfig.stash[RUN_KEY]

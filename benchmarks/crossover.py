@@ -5,10 +5,14 @@ ignored); all rows given to one call must share d (and the device and threads). 
 "best": the fastest implementation of its family at each n. Used by benchmarks.report and the lesson notebook
 (via benchmarks.lesson_grid): one implementation for both.
 
-Measured. With the speedup s(n) = t_rnn(n) / t_att(n), take the first consecutive measured lengths n_i < n_j
+Measured. With the speedup s(n) = t_rnn(n) / t_att(n), take each pair of consecutive measured lengths n_i < n_j
 where log s changes sign; between them log s is taken as linear in log n:
 
     log n* = log n_i + log s_i (log n_j - log n_i) / (log s_i - log s_j)
+
+measured_crossovers gives every such n*, measured_crossover the first. The curves can cross twice: on a GPU a
+short RNN can beat attention's fixed cost, attention wins in the middle, and its n^2 work loses at long n; the
+prediction below is about the last crossing, where attention's work catches up.
 
 Predicted, without using any timing near the crossover. With throughputs R = F / t (benchmarks.flops),
 
@@ -62,19 +66,26 @@ def speedups(rows, rnn=BEST, attention=BEST):
     return {n: t_rnn[n] / t_att[n] for n in t_rnn if n in t_att}
 
 
-def measured_crossover(rows, rnn=BEST, attention=BEST):
-    """Interpolated length n* where t_rnn = t_att (see the module docstring); None if the curves don't cross."""
+def measured_crossovers(rows, rnn=BEST, attention=BEST):
+    """Every interpolated length n* where t_rnn = t_att, in increasing n (see the module docstring)."""
     _width(rows)
     points = sorted(speedups(rows, rnn, attention).items())
+    found = []
     for (n_i, s_i), (n_j, s_j) in zip(points, points[1:]):
         if s_i == 1.0:
-            return float(n_i)
-        if (s_i - 1.0) * (s_j - 1.0) < 0:  # strictly on both sides of 1
+            found.append(float(n_i))
+        elif (s_i - 1.0) * (s_j - 1.0) < 0:  # strictly on both sides of 1
             log_s_i, log_s_j = math.log(s_i), math.log(s_j)
-            return math.exp(math.log(n_i) + log_s_i * (math.log(n_j) - math.log(n_i)) / (log_s_i - log_s_j))
+            found.append(math.exp(math.log(n_i) + log_s_i * (math.log(n_j) - math.log(n_i)) / (log_s_i - log_s_j)))
     if points and points[-1][1] == 1.0:
-        return float(points[-1][0])
-    return None
+        found.append(float(points[-1][0]))
+    return found
+
+
+def measured_crossover(rows, rnn=BEST, attention=BEST):
+    """The first measured n* (measured_crossovers); None if the curves don't cross."""
+    found = measured_crossovers(rows, rnn, attention)
+    return found[0] if found else None
 
 
 def _throughput(rows, family, implementation, keep):

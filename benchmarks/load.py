@@ -4,6 +4,9 @@ A row: implementation, family ("rnn", "attention" or "peak"), n, d, B (0 for the
 rounds), best_seconds (fastest round), rounds, flops, device, device_name, threads, versions, source file.
 A section is one (device, device_name, threads): a CPU run and a GPU run, or runs with 1 and all threads,
 are reported separately even when given together.
+
+Ceilings other than the fp32 peak (copy bandwidth, TF32 matmul, launch cost; benchmarks/ceiling_impls.py) are
+read apart, by ceiling_rows: load_rows keeps to its three families, which the lesson reads too.
 """
 
 import json
@@ -27,8 +30,29 @@ def rows_from_json(path):
             "threads": info.get("threads", "?"), "torch_version": info.get("torch_version", "?"),
             "numpy_version": info.get("numpy_version", "?"), "mode": info.get("mode", "?"), "source": str(path),
             "load_avg_1m": info.get("load_avg_1m"), "cores_available": info.get("cores_available"),
+            "page_faults_per_call": info.get("page_faults_per_call"), "allocator": info.get("allocator"),
+            "check_max_abs_err": info.get("check_max_abs_err"),
         })
     return rows
+
+
+def ceiling_rows(paths):
+    """Ceiling rows of several files: implementation, device, device_name, threads, size, work, work_unit
+    ("byte", "flop" or "launch"), seconds (median), best_seconds, check_max_abs_err; a later file's row replaces
+    an earlier one's."""
+    merged = {}
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        for bench in data.get("benchmarks", []):
+            info = bench.get("extra_info", {})
+            if info.get("family") != "ceiling":
+                continue
+            row = {key: info.get(key) for key in ("implementation", "device", "device_name", "threads", "size",
+                                                  "work", "work_unit", "check_max_abs_err")}
+            row.update(seconds=bench["stats"]["median"], best_seconds=bench["stats"]["min"])
+            merged[(section_key(row), row["implementation"])] = row
+    return list(merged.values())
 
 
 def load_rows(paths):

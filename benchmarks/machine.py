@@ -1,7 +1,18 @@
-"""What a result was measured on: device names and library versions, recorded with every benchmark."""
+"""What a result was measured on: device names and library versions, recorded with every benchmark.
 
+    python -m benchmarks.machine [--require cpu|cuda]
+
+prints the machine (CPU, GPU, driver, torch, CUDA, cuDNN, numpy, Python) and, with --require cuda, exits with
+status 1 and the reason when no GPU is usable: a GPU run must not end as a JSON of skipped cases.
+"""
+
+import argparse
+import functools
 import os
 import platform
+import shutil
+import subprocess
+import sys
 
 import numpy as np
 import torch
@@ -35,14 +46,31 @@ def device_name(device):
     return cpu_model()
 
 
+@functools.lru_cache(maxsize=1)  # every GPU benchmark records it; ask nvidia-smi once
+def driver_version():
+    """The NVIDIA driver's version (nvidia-smi, else /proc/driver/nvidia/version), or None."""
+    if shutil.which("nvidia-smi"):
+        done = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
+                              capture_output=True, text=True, timeout=30)
+        if done.returncode == 0 and done.stdout.strip():
+            return done.stdout.split()[0]
+    try:
+        with open("/proc/driver/nvidia/version") as f:
+            return f.readline().strip()
+    except OSError:
+        return None
+
+
 def versions(device):
-    """Library versions that change the numbers: torch, numpy, python; CUDA and cuDNN on a GPU."""
+    """Library versions that change the numbers: torch, numpy, python; CUDA, cuDNN and the driver on a GPU."""
     info = {"torch_version": torch.__version__, "numpy_version": np.__version__,
             "python_version": platform.python_version()}
     if device == "cuda":
         info["cuda_version"] = torch.version.cuda
         info["cudnn_version"] = torch.backends.cudnn.version()
+        info["driver_version"] = driver_version()
     return info
+
 
 
 def load_average():
@@ -60,3 +88,33 @@ def synchronize(device):
     """Wait until the device has finished all queued work (GPU kernels run asynchronously to Python)."""
     if device == "cuda":
         torch.cuda.synchronize()
+
+
+def describe():
+    """Lines describing this machine for a run's log."""
+    lines = [f"cpu: {cpu_model()}, {os.cpu_count()} cores; python {platform.python_version()}, "
+             f"torch {torch.__version__}, numpy {np.__version__}"]
+    reason = cuda_skip_reason()
+    if reason:
+        return lines + [reason]
+    props = torch.cuda.get_device_properties(0)
+    lines.append(f"gpu: {props.name}, {props.multi_processor_count} multiprocessors, "
+                 f"{props.total_memory / 2 ** 30:.1f} GiB, compute capability {props.major}.{props.minor}; "
+                 f"driver {driver_version()}; CUDA {torch.version.cuda}, cuDNN {torch.backends.cudnn.version()}")
+    return lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.machine", description=__doc__.split("\n")[0])
+    parser.add_argument("--require", choices=("cpu", "cuda"), default="cpu",
+                        help="exit with status 1 when this device is not usable")
+    args = parser.parse_args(argv)
+    print("\n".join(describe()))
+    if args.require == "cuda" and cuda_skip_reason():
+        print(f"cannot run the GPU benchmarks: {cuda_skip_reason()}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

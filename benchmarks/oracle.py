@@ -1,4 +1,5 @@
-"""Float64 answers from the kit's numpy reference, on the first CHECK_BATCH sequences of a benchmark's inputs.
+"""Float64 answers from the kit's trusted numpy code (reference.attention, the lesson's numpy RNN), on the first
+CHECK_BATCH sequences of a benchmark's inputs.
 
 Batch elements are independent in both models (columns of h_t, slices of x), so checking a few of them checks
 the same formula on the same numbers at a small fraction of the timed work (a full float64 attention at
@@ -9,12 +10,11 @@ import functools
 
 import numpy as np
 
+from benchmarks.check import CHECK_BATCH
 from benchmarks.matmul_impls import make_matmul_problem
 from benchmarks.problem import make_problem
+from lesson.models.rnn import rnn_hidden_states
 from reference.attention import self_attention
-from reference.rnn import rnn_hidden_states
-
-CHECK_BATCH = 2
 
 
 @functools.lru_cache(maxsize=2)  # the implementations of one (n, d) run one after the other

@@ -4,7 +4,12 @@ On NVIDIA GPUs since Ampere, torch may run fp32 matmuls and cuDNN RNNs on TF32 t
 which is several times faster and would make an "fp32" comparison dishonest. Depending on the torch version,
 cuDNN RNNs default to TF32. Newer torch (>= 2.9) controls this with `fp32_precision` ("ieee" = true fp32);
 older torch with the `allow_tf32` flags. Mixing the two APIs makes torch raise, so only one is used.
+
+tf32_matmuls() lifts the rule for one block: the TF32 ceiling (benchmarks/ceiling_impls.py) measures what the
+suite gives up by staying in fp32.
 """
+
+import contextlib
 
 import torch
 
@@ -33,3 +38,16 @@ def force_ieee_fp32():
     backends.cudnn.allow_tf32 = False
     return {"cuda.matmul.allow_tf32": backends.cuda.matmul.allow_tf32,
             "cudnn.allow_tf32": backends.cudnn.allow_tf32}
+
+
+@contextlib.contextmanager
+def tf32_matmuls():
+    """Inside the block CUDA fp32 matmuls may use TF32 (a no-op for CPU matmuls); the previous setting after."""
+    matmul = torch.backends.cuda.matmul
+    name, value = ("fp32_precision", "tf32") if hasattr(torch.backends, "fp32_precision") else ("allow_tf32", True)
+    before = getattr(matmul, name)
+    setattr(matmul, name, value)
+    try:
+        yield
+    finally:
+        setattr(matmul, name, before)

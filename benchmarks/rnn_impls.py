@@ -12,11 +12,11 @@ import torch
 
 from benchmarks.machine import synchronize
 from benchmarks.prepared import Prepared
-from reference.rnn import rnn_hidden_states
+from lesson.models.rnn import rnn_hidden_states
 
 
 def numpy_loop(problem, device):
-    """The kit's numpy reference, unchanged: a Python loop over time. Output (n, d, B)."""
+    """The lesson's numpy RNN (lesson.models.rnn), unchanged: a Python loop over time. Output (n, d, B)."""
     p = problem
 
     def run():

@@ -1,5 +1,6 @@
-"""Class grading, timed: one submission, a generated class of 200 (benchmarks/class_generator.py) and, for
-comparison, nbgrader's autograde of the same 200 as notebooks (this course's nbgrader configuration).
+"""Class grading, timed: the CPU-time limit's calibration, one correct submission, one that spins in every
+exercise, a generated class of 200 (benchmarks/class_generator.py) and, for comparison, nbgrader's autograde of
+the same 200 as notebooks (this course's nbgrader configuration).
 
 Opt-in, because it takes minutes and its results are not of the RNN/attention families that benchmarks.report
 reads: it runs when this file is named on the command line, or with SEQLAB_BENCH_CLASS=1:
@@ -7,9 +8,12 @@ reads: it runs when this file is named on the command line, or with SEQLAB_BENCH
     .venv/bin/python -m pytest benchmarks/test_class_grading.py --benchmark-json=benchmarks/results/class-grading.json
 
 Each step is the command an instructor types (a fresh process, official inputs), timed once (pedantic, one
-round; the single submission: three rounds). --bench-tiny grades 20 students; --bench-tiny and --bench-quick skip
-nbgrader unless SEQLAB_BENCH_NBGRADER=1. Every result's extra_info holds the machine's cores, the active sandbox protections and what the
-class was made of; the CSV and nbgrader's gradebook are checked to agree student by student.
+round; single submissions: three rounds). --bench-tiny grades 20 students; --bench-tiny and --bench-quick skip
+nbgrader unless SEQLAB_BENCH_NBGRADER=1. Every result's extra_info holds the machine's cores, the active sandbox
+protections, the load average before and after (timings on a busy machine say little: compare them only with
+a 1-minute load average below 0.5 before the run) and what the class was made of; the CSV and nbgrader's
+gradebook are checked to agree student by student. With SEQLAB_BENCH_CLASS_REPORT=FOLDER, the class report of
+the generated class (`seqlab class-report`: report.md and figures/) is copied to FOLDER.
 """
 
 import csv
@@ -24,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.class_generator import class_as_notebooks, generate_class
+from benchmarks.class_generator import SPIN, class_as_notebooks, generate_class, hang_entry
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "rnn_to_attention"
@@ -57,7 +61,7 @@ def course(bench_run):
     secret = root / "secret"
     secret.write_text("b" * 64)
     n = STUDENTS[bench_run["mode"]]
-    kinds = generate_class(root / "submissions", n, out=root / "out", active_protections=active_protections())
+    kinds = generate_class(root / "submissions", n, out=root / "generated-class", active_protections=active_protections())
     env = dict(os.environ, SEQLAB_SECRET_FILE=str(secret))
     yield {"root": root, "secret": secret, "kinds": kinds, "n": n, "env": env, "mode": bench_run["mode"],
            "protections": list(active_protections())}
@@ -99,6 +103,51 @@ class Usage:
         return {"cpu_seconds": round(self.cpu, 1), "load_average_before_after": [round(x, 2) for x in self.load]}
 
 
+def _busy_loops(n: int) -> list[subprocess.Popen]:
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for proc in processes:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.parametrize("machine", ["as_it_is", "cores_busy"])
+def test_cpu_limit_calibration(benchmark, course, machine):
+    """The answer key's CPU time per exercise, each exercise's child on its own (interpreter, numpy and the
+    checks, as RLIMIT_CPU counts it), 10 rounds; `cores_busy`: while a busy loop runs on every core. The CPU
+    limit (sandbox.Limits.cpu_seconds) is set from the largest, with a wide margin (docs/class-grading.md)."""
+    from seqlab.grading.oracle import ReferenceOracle
+    from seqlab.grading.registry import EXERCISES
+    from seqlab.grading.runner import run_exercise
+    from seqlab.grading.sandbox import Limits
+    from seqlab.grading.seeds import official
+
+    oracle, limits = ReferenceOracle(ROOT), Limits()
+    source = official(course["secret"].read_text().encode(), "calibration")
+    cases = {name: oracle.cases(e, source, None) for name, e in EXERCISES.items()}
+    cpu: dict[str, list[float]] = {name: [] for name in EXERCISES}
+
+    def key_once():
+        for name, exercise in EXERCISES.items():
+            run = run_exercise(ROOT / "solutions" / f"{name}.py", exercise, cases[name], limits)
+            assert run.child.returncode == 0 and run.child.cpu_seconds is not None, run.child.output
+            cpu[name].append(run.child.cpu_seconds)
+
+    load = _busy_loops(_cores()) if machine == "cores_busy" else []
+    try:
+        with Usage() as usage:
+            benchmark.pedantic(key_once, rounds=10, iterations=1, warmup_rounds=1)
+    finally:
+        _stop(load)
+    worst = max(max(v) for v in cpu.values())
+    _info(benchmark, course, machine=machine, cpu_seconds_limit=limits.cpu_seconds,
+          child_cpu_seconds={name: {"median": round(sorted(v)[len(v) // 2], 3), "max": round(max(v), 3)}
+                             for name, v in cpu.items()},
+          limit_over_worst=round(limits.cpu_seconds / worst, 1), **usage.info())
+
+
 def test_class_grade_one_submission(benchmark, course):
     """`seqlab class-grade` of one correct submission, from a fresh process: what an instructor waits for."""
     one = course["root"] / "one"
@@ -113,22 +162,44 @@ def test_class_grade_one_submission(benchmark, course):
     _info(benchmark, course, students=1, limit_seconds=3.0, **usage.info())
 
 
-def _timeouts(out: Path) -> dict[str, list[str]]:
-    found = {}
+def test_class_grade_submission_spinning_everywhere(benchmark, course):
+    """`seqlab class-grade` of one submission whose four exercises each spin forever: each child ends at its CPU
+    limit, not at the wall limit; four of them share the cores."""
+    from seqlab.grading.registry import EXERCISES
+
+    folder = course["root"] / "spinning" / "spinner"
+    folder.mkdir(parents=True)
+    for name in EXERCISES:
+        (folder / f"{name}.py").write_text((ROOT / "solutions" / f"{name}.py").read_text() + SPIN + hang_entry(name))
+    out = course["root"] / "spinning_out"
+    with Usage() as usage:
+        benchmark.pedantic(lambda: _seqlab(course, "class-grade", folder.parent, "--out", out, "--force", "--official",
+                                           "--no-progress"), rounds=3, iterations=1, warmup_rounds=1)
+    report = json.loads((out / "reports" / "spinner.json").read_text())
+    kinds = {t["error"] for e in report["exercises"].values() for t in e["tests"]}
+    assert report["total"] == 0 and kinds == {"cpu_limit"}, kinds
+    _info(benchmark, course, students=1, limit_seconds=3.0, cpu_seconds_limit=report["meta"]["cpu_seconds_limit"],
+          wall_seconds_limit=report["meta"]["wall_seconds_limit"], **usage.info())
+
+
+def _limits_hit(out: Path) -> dict[str, dict[str, list[str]]]:
+    """{error kind: {student: exercises}} for the time limits (timeout: the wall clock, cpu_limit: CPU time)."""
+    found = {"timeout": {}, "cpu_limit": {}}
     for path in sorted((out / "reports").glob("*.json")):
         report = json.loads(path.read_text())
-        hit = [name for name, e in report["exercises"].items() if any("timed out" in t["message"] for t in e["tests"])]
-        if hit:
-            found[path.stem] = hit
+        for kind, students in found.items():
+            hit = [name for name, e in report["exercises"].items() if any(t.get("error") == kind for t in e["tests"])]
+            if hit:
+                students[path.stem] = hit
     return found
 
 
 @pytest.mark.timeout(1800)  # pyproject's 300 s (pytest-timeout) is for tests, not this
 @pytest.mark.parametrize("workers", ["default", "two_per_core"])
 def test_class_grade_generated_class(benchmark, course, workers):
-    """`seqlab class-grade` of the whole generated class: with the default workers (one per core), and with two
-    per core (a worker waits for its student's slowest exercise; a second student keeps the core busy)."""
-    out = course["root"] / ("out" if workers == "default" else f"out_{workers}")
+    """`seqlab class-grade` of the whole generated class: with the default workers (one per core, more while some
+    wait: seqlab.course.scheduling), and with two per core for comparison."""
+    out = course["root"] / ("generated-class" if workers == "default" else f"generated-class-{workers}")
     option = [] if workers == "default" else ["--workers", 2 * _cores()]
     start = time.perf_counter()
     with Usage() as usage:
@@ -142,14 +213,27 @@ def test_class_grade_generated_class(benchmark, course, workers):
     kinds = course["kinds"]
     assert all(table[s]["total"] == "100" for s, kind in kinds.items() if kind == "correct")
     assert all(float(table[s]["total"]) < 100 for s, kind in kinds.items() if kind != "correct")
-    timeouts = _timeouts(out)
-    assert len(timeouts) >= course["n"] // 10, f"only {len(timeouts)} students hit the wall-clock limit"
+    hit = _limits_hit(out)
+    assert len(hit["timeout"]) + len(hit["cpu_limit"]) >= course["n"] // 10, hit
     mix = {}
     for kind in kinds.values():
         mix[kind.split(":")[0]] = mix.get(kind.split(":")[0], 0) + 1
-    _info(benchmark, course, students=course["n"], limit_seconds=180.0, elapsed=round(elapsed, 1), mix=mix,
-          workers=_cores() if workers == "default" else 2 * _cores(),
-          hit_wall_clock_limit=len(timeouts), summary=done.stdout.splitlines()[0], **usage.info())
+    run = json.loads((out / "class.json").read_text())["last_run"]
+    report_seconds = None
+    if workers == "default":  # the class report of the same class (not part of the time above)
+        start = time.perf_counter()
+        _seqlab(course, "class-report", out)
+        report_seconds = round(time.perf_counter() - start, 1)
+        keep = os.environ.get("SEQLAB_BENCH_CLASS_REPORT")
+        if keep:
+            shutil.rmtree(keep, ignore_errors=True)
+            Path(keep).mkdir(parents=True)
+            shutil.copy(out / "report.md", keep)  # and its figures (report.html embeds the same ones)
+            shutil.copytree(out / "figures", Path(keep) / "figures")
+    _info(benchmark, course, students=course["n"], limit_seconds=120.0, elapsed=round(elapsed, 1), mix=mix,
+          workers=run["workers"], most_in_flight=run["most_in_flight"], extra_started=run["extra_started"],
+          hit_wall_clock_limit=len(hit["timeout"]), hit_cpu_limit=len(hit["cpu_limit"]),
+          class_report_seconds=report_seconds, summary=done.stdout.splitlines()[0], **usage.info())
 
 
 def _nbgrader_course(course) -> Path:
@@ -193,7 +277,7 @@ def test_nbgrader_autograde_same_class(benchmark, course):
     with Gradebook(f"sqlite:///{top / 'gradebook.db'}") as gradebook:
         scores = {s: gradebook.find_submission(ASSIGNMENT, s).score for s in course["kinds"]}
     agree = None
-    csv_path = course["root"] / "out" / "grades.csv"
+    csv_path = course["root"] / "generated-class" / "grades.csv"
     if csv_path.is_file():  # the class-grade run of the same class, official inputs both
         with open(csv_path, newline="") as handle:
             seqlab_totals = {row["student"]: float(row["total"]) for row in csv.DictReader(handle)}

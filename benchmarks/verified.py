@@ -6,9 +6,9 @@ timed too, and the rounds are planned from it (benchmarks.calibrate). Nothing is
 
 import dataclasses
 
-from benchmarks import oracle
+from benchmarks import ceiling_impls, oracle
 from benchmarks.calibrate import timed_call
-from benchmarks.check import ATOL, check_output
+from benchmarks.check import check_output, tolerance
 from benchmarks.grid import FACTORIES
 from benchmarks.matmul_impls import make_matmul_problem
 from benchmarks.prepared import Prepared
@@ -27,6 +27,8 @@ def prepare_verified(case):
     """Prepared implementation of `case` (a benchmarks.grid.Case) whose output matched the oracle."""
     if case.family == "peak":
         problem, want = make_matmul_problem(case.size), oracle.matmul_oracle(case.size)
+    elif case.family == "ceiling":
+        problem, want = case.size, ceiling_impls.reference(case.implementation, case.size)
     else:
         problem = make_problem(case.n, case.d, case.B)
         oracle_fn = oracle.rnn_oracle if case.family == "rnn" else oracle.attention_oracle
@@ -35,5 +37,6 @@ def prepare_verified(case):
     prepared = factory(problem, case.device)
     first_call_s, output = timed_call(prepared.run)
     got = prepared.head(output, oracle.CHECK_BATCH)
-    err = check_output(case.family, got, want, f"{case.implementation} ({case.id})")
-    return Verified(prepared, first_call_s, err, ATOL[case.family])
+    atol = tolerance(case.family, case.implementation)
+    err = check_output(case.family, got, want, f"{case.implementation} ({case.id})", atol)
+    return Verified(prepared, first_call_s, err, atol)

@@ -8,9 +8,15 @@ matrix product, and lets each position build its output as a weighted average of
     A = softmax(S / sqrt(d))         row i: how much word i attends to word j    (n, n), rows sum to 1
     O = A E                          each word's output mixes all the words      (n, d)
 
-For each word, what other words does it "attend to"? Row i of A answers that. Dividing by sqrt(d) keeps the
-scores' spread about the same whatever the embedding size d, so the softmax does not saturate into one-hot rows.
-A boolean mask can forbid some pairs (for example the future, in a language model).
+For each word, what other words does it "attend to"? Row i of A answers that. Why divide by sqrt(d)? For a
+query q and a key k with independent entries of variance 1, q . k has variance d: dividing by sqrt(d) keeps the
+scores' spread the same whatever d, so the softmax does not saturate into one-hot rows as d grows. That argument
+needs q and k to be different vectors (in a real layer they are, q = W_Q e and k = W_K e); here they are the same
+embeddings, and the written question asks what happens then.
+
+A boolean mask can forbid some pairs (for example the future, in a language model). Here True means "may attend",
+as for the boolean attn_mask of torch.nn.functional.scaled_dot_product_attention; beware that the boolean masks of
+torch.nn.MultiheadAttention (attn_mask, key_padding_mask) mean the opposite: True there means "may NOT attend".
 
 Every function works on a single sequence E of shape (n, d) or on a batch (..., n, d), and keeps E's dtype.
 """
@@ -31,8 +37,8 @@ def similarity_matrix(E):
     Returns:
     - S: array (..., n, n), E's dtype, symmetric in its last two axes.
 
-    Hint: use the matrix product `@`, which also works batch by batch on leading axes. Transpose only the last
-    two axes (np.swapaxes(E, -1, -2)); E.T would reverse the batch axes too.
+    Hint: every entry is a dot product of two rows of E, so the whole matrix is one matrix product of E with
+    its own transpose; with leading batch axes, only the two axes of each matrix may be transposed.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -55,8 +61,8 @@ def softmax(x, axis=-1):
     - p: array of x's shape and dtype, entries >= 0 that sum to 1 along axis. (If every entry along the axis is
       -inf there is nothing to normalise, and the result there is unspecified.)
 
-    Hint: np.max and np.sum take `axis=` and `keepdims=True`; keepdims keeps the reduced axis with size 1 so
-    the result broadcasts against x. Do not modify x.
+    Hint: the maximum and the sum are taken along one axis and then combined with every entry along that same
+    axis, so they must keep a shape that broadcasts back against x. Do not modify x.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -77,9 +83,10 @@ def attention_weights(E, scale=True, mask=None):
     Returns:
     - A: array (..., n, n), E's dtype; each row sums to 1 (when it has at least one allowed position).
 
-    Hint: reuse similarity_matrix and softmax (over the last axis). np.where(mask, S, -np.inf) keeps allowed
-    scores and replaces the rest. math.sqrt(d) is a Python float, which keeps float32 scores in float32
-    (np.sqrt(d) is a numpy float64 and would turn them into float64).
+    Hint: a forbidden pair must end with weight exactly 0 after the softmax, which tells you what score to give
+    it before. Keep E's dtype: under NumPy 2's promotion rules (NEP 50) a NumPy float64 scalar, such as the
+    result of np.sqrt(d), turns float32 scores into float64 (NumPy 1.x kept them float32); a Python float never
+    does.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -98,7 +105,7 @@ def self_attention(E, scale=True, mask=None):
     - O: array (..., n, d), E's dtype.
     - A: array (..., n, n), the attention weights used.
 
-    Hint: one call to attention_weights and one matrix product.
+    Hint: each output row is a weighted average of the embeddings, with that row's attention weights.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -1,12 +1,17 @@
 """Exercise 1: gradient clipping.
 
-Why is clipping needed? Backpropagation through time multiplies the gradient by one Jacobian per time step:
+Why is clipping needed? Backpropagation through time sends the gradient back through one Jacobian per time step,
+in order (the last step's Jacobian on the left):
 
-    dL/dh_0 = dL/dh_T * prod_{t=1..T} dh_t/dh_{t-1},    dh_t/dh_{t-1} = diag(1 - h_t^2) Whh
+    dL/dh_0 = (J_T J_{T-1} ... J_1)^T dL/dh_T,          J_t = dh_t/dh_{t-1} = diag(1 - h_t^2) Whh
 
-When these factors are larger than 1 the product grows geometrically with T (exploding gradients): a single
-SGD step of size lr * ||g|| can then throw the weights far away from everything learnt so far, or overflow to
-inf/NaN. Clipping puts a ceiling on the step without changing how training behaves when gradients are normal.
+While tanh is near-linear the product is the T-th matrix power of Whh, whose norm grows like rho^T, rho being the
+spectral radius of Whh (its largest |eigenvalue|); saturated units shrink each step's factor to about
+rho * (a typical tanh'). When that factor is above 1 the gradient grows geometrically with T (exploding
+gradients), and during training an update can also land the weights near a cliff of the loss, where one gradient
+is huge. A single SGD step of size lr * ||g|| then throws the weights far from everything learnt so far, or
+overflows to inf/NaN. Clipping puts a ceiling on the step without changing how training behaves when gradients are
+normal (section 4 of the lesson measures both).
 
 Two standard ways, both with PyTorch's semantics (torch.nn.utils.clip_grad_norm_ / clip_grad_value_):
 
@@ -45,9 +50,9 @@ def clip_grad_norm(grads, max_norm, norm_type=2.0):
     Raises:
     - ValueError if max_norm < 0.
 
-    Hint: compute the total over every array before you scale any of them. `g *= coef` changes the array
-    itself (in place), whereas `g = g * coef` only makes a new array and leaves the caller's unchanged.
-    A Python float coef keeps a float32 array in float32. Use float(...) to return a Python float.
+    Hint: the norm belongs to all the arrays together, so it must be known before any of them changes; and the
+    caller keeps references to its arrays, so "changing a gradient" has to mean changing the array it holds, not
+    rebinding a name to a new one.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -66,7 +71,8 @@ def clip_grad_value(grads, clip_value):
     Returns:
     - None.
 
-    Hint: np.clip takes an `out=` argument; passing the array itself as `out` writes the result into it.
+    Hint: as for clip_grad_norm, the caller's own arrays must end up clamped: look for a way to let a clamping
+    function write its result where its input came from.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

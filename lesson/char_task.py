@@ -1,4 +1,4 @@
-"""The character task of sections 3, 4 and 8: predict the next character of the course's text.
+"""The toy character task of sections 3 and 4: predict the next character of the course's text.
 
 The text is the seed notebook's "hello world! " repeated: 13 characters per period, 9 distinct ones. Knowing only
 the current character is not enough: 'l' is followed by 'l', 'o' or 'd', 'o' by ' ' or 'r', ' ' by 'w' or 'h'.
@@ -20,7 +20,7 @@ def encode(text):
 
 
 def one_hot(ids):
-    """Column blocks x_t (V, B) for ids of shape (B,): the reference RNN's input convention."""
+    """Column blocks x_t (V, B) for ids of shape (B,): the numpy SimpleRNN's input convention."""
     return np.eye(len(CHARS))[ids].T
 
 

@@ -1,6 +1,7 @@
 """Section 4 (continued): gradient clipping on a training run that explodes.
 
-Norm clipping (the course's first exercise; here reference.gradient_clipping, through SimpleRNN.train_step):
+Norm clipping (the course's first exercise, through SimpleRNN.train_step; the implementation is the one
+lesson.exercise_code chose: the student's once it passes its public checks):
 
     g <- g * min(1, max_norm / ||g||)            ||g|| = 2-norm over all parameter gradients together
 
@@ -12,12 +13,11 @@ the gradients stay small, clipping hardly ever acts, and the two runs end at the
 
 import numpy as np
 
-from reference.rnn import SimpleRNN
-
 from .char_task import CHARS, TEXT, encode, random_windows
+from .models.rnn import SimpleRNN
 
 
-def train_curve(seed, lr, max_norm, steps, hidden_size=32, T=25, B=16):
+def train_curve(seed, lr, max_norm, steps, clipping, hidden_size=32, T=25, B=16):
     """Loss and gradient norm (before clipping) per step of SimpleRNN.train_step on the character task.
 
     Both runs of a pair share the seed: the same initial weights and the same batches, so clipping is the only
@@ -31,7 +31,7 @@ def train_curve(seed, lr, max_norm, steps, hidden_size=32, T=25, B=16):
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(steps):
             inputs, targets = random_windows(rng, ids, T, B)
-            step = rnn.train_step(inputs, targets, lr, max_norm=max_norm)
+            step = rnn.train_step(inputs, targets, lr, max_norm=max_norm, clipping=clipping)
             losses.append(step["loss"])
             norms.append(step["grad_norm"])
     return {"loss": losses, "grad_norm": norms}
@@ -42,8 +42,8 @@ def final_loss(curve, last=20):
     return float(np.mean(curve["loss"][-last:]))
 
 
-def run(seed, lr=2.0, max_norm=1.0, steps=200, control_lr=0.5):
-    """Unclipped and clipped runs at lr (explodes) and at control_lr (does not).
+def run(seed, clipping, lr=2.0, max_norm=1.0, steps=200, control_lr=0.5):
+    """Unclipped and clipped runs at lr (explodes) and at control_lr (does not); clipping: exercise 1's API.
 
     Returns a dict: settings, the four curves, their final losses, the largest gradient norm of the unclipped
     exploding run, and how many steps clipping acted on in each clipped run.
@@ -51,7 +51,7 @@ def run(seed, lr=2.0, max_norm=1.0, steps=200, control_lr=0.5):
     out = {"lr": lr, "max_norm": max_norm, "control_lr": control_lr, "steps": steps, "runs": {}}
     for name, rate in (("exploding", lr), ("control", control_lr)):
         for clipped in (False, True):
-            curve = train_curve(seed, rate, max_norm if clipped else None, steps)
+            curve = train_curve(seed, rate, max_norm if clipped else None, steps, clipping)
             key = f"{name}_{'clipped' if clipped else 'unclipped'}"
             out["runs"][key] = curve
             out[f"final_loss_{key}"] = final_loss(curve)

@@ -2,18 +2,20 @@
 
 The task ("latch with reset"): a stream of tokens '.' (nothing), 'A', 'B' (store this letter) and 'x' (clear
 the memory). At every step the target is what memory holds: none, A or B. Holding a letter across '.' needs
-c_t = f_t * c_{t-1} + i_t * g_t with f near 1; clearing it at 'x' needs f near 0 (the cell must drop what it
-holds, the input gate alone cannot subtract it). The measured claim: after training, the forget gate is lower at
-'x' than at '.', by a margin. Negative control: the same network untrained shows no such gap.
+c_t = f_t * c_{t-1} + i_t * g_t with f near 1. Every other token changes what memory holds: 'x' clears it, and
+'A' or 'B' replace it, which also means dropping the old letter (writing A over a stored B with i * g alone would
+leave a mixture). So a trained cell keeps f high on '.' and lowers it on all three changing tokens, not on 'x'
+alone: that is what the measured gates show. The measured claim: f('.') exceeds the forget gate of every changing
+token by a margin. Negative control: the same network untrained shows no such gap.
 
-Training uses torch.nn.LSTM; the gates are then read with the numpy reference.lstm.LSTMCell, loaded with the
+Training uses torch.nn.LSTM; the gates are then read with the numpy lesson.models.lstm.LSTMCell, loaded with the
 trained weights (W = [W_ih, W_hh], b = b_ih + b_hh).
 """
 
 import numpy as np
 import torch
 
-from reference.lstm import LSTMCell
+from .models.lstm import LSTMCell
 
 from .common import seeded_torch
 
@@ -51,7 +53,7 @@ class LatchLSTM(torch.nn.Module):
         return self.readout(h)  # (B, T, 3) logits
 
 
-def reference_cell(model):
+def numpy_cell(model):
     """The numpy LSTMCell holding model's weights."""
     lstm = model.lstm
     cell = LSTMCell(len(TOKENS), lstm.hidden_size)
@@ -83,11 +85,16 @@ def forget_by_token(cell, sequences):
     return {t: float(np.mean(v)) for t, v in sums.items()}
 
 
+def hold_vs_change(forget):
+    """f('.') - the largest forget gate among the tokens that change the memory ('A', 'B', 'x')."""
+    return forget["."] - max(forget[t] for t in TOKENS if t != ".")
+
+
 def run(seed, hidden_size=4, steps=400, T=30, B=32, lr=1e-2, probe_length=40, n_eval=20):
     """Train, then read the gates.
 
     Returns a dict: training losses, accuracy on fresh sequences (length 2 T: longer than in training), the mean
-    forget gate per token type trained and untrained (control), their gaps f('.') - f('x'), and the gates of one
+    forget gate per token type trained and untrained (control), their hold-vs-change gaps, and the gates of one
     probe sequence (tokens, target memory, i, f, o, c as (H, probe_length) lists).
     """
     generator = seeded_torch(seed)
@@ -107,17 +114,17 @@ def run(seed, hidden_size=4, steps=400, T=30, B=32, lr=1e-2, probe_length=40, n_
     with torch.no_grad():
         accuracy = (model(tokens).argmax(-1) == targets).float().mean().item()
     eval_seqs = tokens[:n_eval].numpy()
-    trained_f = forget_by_token(reference_cell(model), eval_seqs)
-    untrained_f = forget_by_token(reference_cell(untrained), eval_seqs)
+    trained_f = forget_by_token(numpy_cell(model), eval_seqs)
+    untrained_f = forget_by_token(numpy_cell(untrained), eval_seqs)
     probe_tokens, probe_targets = sample(generator, 1, probe_length)
-    gates = read_gates(reference_cell(model), probe_tokens[0].numpy())
+    gates = read_gates(numpy_cell(model), probe_tokens[0].numpy())
     return {
         "losses": losses,
         "accuracy": accuracy,
         "forget_by_token": trained_f,
         "control_untrained_forget_by_token": untrained_f,
-        "forget_gap": trained_f["."] - trained_f["x"],
-        "control_untrained_forget_gap": untrained_f["."] - untrained_f["x"],
+        "hold_vs_change_gap": hold_vs_change(trained_f),
+        "control_untrained_hold_vs_change_gap": hold_vs_change(untrained_f),
         "probe_tokens": "".join(TOKENS[k] for k in probe_tokens[0].tolist()),
         "probe_memory": [MEMORY[k] for k in probe_targets[0].tolist()],
         "probe_gates": {k: gates[k].tolist() for k in "ifoc"},

@@ -1,4 +1,4 @@
-"""Section 2: the numpy SimpleRNN of reference/ runs a sequence, and torch.nn.RNN computes the same states.
+"""Section 2: the numpy SimpleRNN (lesson/models/rnn.py) runs a sequence, and torch.nn.RNN computes the same states.
 
     h_t = tanh(Wxh x_t + Whh h_{t-1} + bh),   y_t = Why h_t + by,   h_0 = 0
 
@@ -10,7 +10,7 @@ control hands torch Whh^T instead of Whh (a classic transposition slip) and must
 import numpy as np
 import torch
 
-from reference.rnn import SimpleRNN
+from .models.rnn import SimpleRNN
 
 
 def torch_hidden_states(inputs, Wxh, Whh, bh):
@@ -28,13 +28,13 @@ def torch_hidden_states(inputs, Wxh, Whh, bh):
 
 
 def run(seed, input_size=3, hidden_size=4, output_size=2, T=5, weight_scale=0.5):
-    """Run the reference forward on one sequence of T random inputs; compare with torch.
+    """Run the numpy forward on one sequence of T random inputs; compare with torch.
 
-    weight_scale replaces the reference's 0.01 init (kept there so tanh starts linear) with weights large enough
+    weight_scale replaces SimpleRNN's 0.01 init (kept there so tanh starts linear) with weights large enough
     that the recurrence visibly matters: with 0.01 every state would be ~1% of its input and a wrong Whh would
     hardly show.
 
-    Returns a dict: shapes, parameter count, states (T, H) of the reference and of torch, the largest absolute
+    Returns a dict: shapes, parameter count, states (T, H) of the numpy RNN and of torch, the largest absolute
     difference, and the same difference when torch gets Whh transposed (negative control).
     """
     rng = np.random.default_rng(seed)
@@ -52,7 +52,7 @@ def run(seed, input_size=3, hidden_size=4, output_size=2, T=5, weight_scale=0.5)
         "output_shape": list(outputs[0].shape),
         "n_hiddens": len(hiddens),
         "n_parameters": int(sum(getattr(rnn, p).size for p in ("Wxh", "Whh", "Why", "bh", "by"))),
-        "reference_states": ours[:, :, 0].tolist(),
+        "numpy_states": ours[:, :, 0].tolist(),
         "torch_states": theirs[:, :, 0].tolist(),
         "max_abs_diff": float(np.max(np.abs(ours - theirs))),
         "control_transposed_max_abs_diff": float(np.max(np.abs(ours - slipped))),

@@ -5,9 +5,8 @@ a position often decide what it means ("the bank of the river" vs "the bank rais
 RNN runs two independent RNNs, one forwards and one backwards over the same sequence, and stacks their states:
 every position then summarises the whole sequence, left context on top and right context below.
 
-What are the benefits, and the price? Each output sees both sides (better tagging, classification, encoding),
-but the whole sequence must be known before the first output exists, so it cannot generate text or process a
-stream step by step, and it doubles the work.
+The benefit: each output sees both sides (tagging, classification, encoding). The price: the whole sequence must
+be known before the first output exists, and the work doubles. What that rules out is the written question.
 
 Column-block conventions: x[t] is (I, B), states are (H, B), weights are (out_features, in_features) and biases
 (features, 1) broadcast over the batch B.
@@ -43,8 +42,8 @@ class BidirectionalRNN:
     def forward(self, inputs):
         """Run the forward RNN left to right, the backward RNN right to left, and read out every position.
 
-            hf[t] = tanh(Wxh_f x[t] + Whh_f hf[t-1] + bh_f),     hf[-1] = 0        (H, B)
-            hb[t] = tanh(Wxh_b x[t] + Whh_b hb[t+1] + bh_b),     hb[T]  = 0        (H, B)
+            hf[t] = tanh(Wxh_f x[t] + Whh_f hf_prev + bh_f),  hf_prev = hf[t-1], zeros at t = 0        (H, B)
+            hb[t] = tanh(Wxh_b x[t] + Whh_b hb_next + bh_b),  hb_next = hb[t+1], zeros at t = T-1      (H, B)
             hiddens[t] = [hf[t]; hb[t]]   (stacked vertically)                     (2H, B)
             outputs[t] = Why hiddens[t] + by                                        (O, B)
 
@@ -57,9 +56,9 @@ class BidirectionalRNN:
         Results have the dtype numpy gives when the inputs meet the weights (float32 inputs and float32
         weights give float32). The inputs are not modified.
 
-        Hint: run two separate loops. The backward loop visits t = T-1, ..., 0 (reversed(range(T))) and must
-        store hb[t] at index t, so that hiddens[t] pairs the two states of the SAME position. The initial
-        states are zeros of shape (H, B), with B = inputs[0].shape[1].
+        Hint: the two directions share nothing but the inputs, so they are two independent recurrences. The
+        backward one reads the positions in reverse, but what it produces belongs to positions, not to the order
+        of reading: hiddens[t] must pair the two states of the same position t.
         """
         ### BEGIN SOLUTION
         T = len(inputs)

@@ -3,6 +3,10 @@
 The LSTM fights vanishing gradients with a separate cell state and three gates (input, forget, output). The
 GRU (Cho et al., 2014) gets most of the benefit with less: no cell state, and two gates.
 
+Two variants exist. Cho et al.'s GRU (and d2l's) applies the reset gate to the state BEFORE the product,
+n = tanh(W_in x + W_hn (r * h) + b_n); PyTorch's torch.nn.GRU / GRUCell (and Keras with reset_after=True) apply it
+AFTER, n = tanh(W_in x + b_in + r * (W_hn h + b_hn)). This exercise asks for PyTorch's "reset-after" form.
+
 - The update gate z decides, per unit, how much of the old state to keep: h' = (1 - z) * n + z * h. One gate
   does the work of the LSTM's forget gate (z) and input gate (1 - z) together, so keeping and writing are
   coupled. When z is close to 1, h' is close to h and the gradient flows back almost unchanged, as through
@@ -67,9 +71,9 @@ class GRUCell:
         - (r, z, n): the reset gate, update gate and candidate, each (H, B).
         Results have the dtype numpy gives when the inputs meet the weights. The inputs are not modified.
 
-        Hint: compute W_ih x + b_ih and W_hh h_prev + b_hh once each, then slice their row blocks [0:H],
-        [H:2H], [2H:3H]. Keep the two products apart: r multiplies only the hidden part of n, bias b_hn
-        included (PyTorch's form). Use the provided sigmoid.
+        Hint: each weight matrix stacks the three gates' rows, so one product per matrix serves all three
+        gates; what differs between them is which rows you read. In the candidate, the reset gate scales the
+        whole hidden-side term, its bias included, and nothing from the input side.
         """
         ### BEGIN SOLUTION
         H = self.hidden_size

@@ -98,10 +98,11 @@ def test_unchanged_class_is_not_regraded_and_force_regrades(small_class, tmp_pat
 
 
 def test_cache_key_follows_submission_grader_reference_and_seed():
-    base = dict(sub_hash="s", grader="g", reference="r", source=official(SECRET, "ann"), wall_seconds=10.0)
+    base = dict(sub_hash="s", grader="g", reference="r", source=official(SECRET, "ann"), wall_seconds=10.0,
+                cpu_seconds=1)
     key = classroom.cache_key(**base)
     for change in ({"sub_hash": "s2"}, {"grader": "g2"}, {"reference": "r2"},
-                   {"source": official(SECRET, "ben")}, {"wall_seconds": 5.0}):
+                   {"source": official(SECRET, "ben")}, {"wall_seconds": 5.0}, {"cpu_seconds": 2}):
         assert classroom.cache_key(**{**base, **change}) != key, change
     assert classroom.cache_key(**base) == key
 

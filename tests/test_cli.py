@@ -1,11 +1,13 @@
 """The `seqlab grade` command as a student or instructor uses it."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 
 from seqlab.grading.registry import EXERCISES, max_total
+from tests.corpus import load, materialize
 
 
 def run(repo, *args, timeout=120):
@@ -40,12 +42,29 @@ def test_misnamed_and_missing_modules_are_named(repo, tmp_path):
     assert "total                 50 / 100" in result.stdout
 
 
-def test_only_and_check_select_one_check_and_print_a_rerun_command(repo, tmp_path):
+def test_only_and_check_select_one_check(repo, tmp_path):
     result = run(repo, "grade", "exercises", "--only", "gru", "--check", "sequence")
     assert result.returncode == 0
     assert "gru" in result.stdout and "attention" not in result.stdout
     assert "0 / 6" in result.stdout and "not implemented yet" in result.stdout
-    assert "rerun: python -m seqlab grade exercises --only gru --check sequence" in result.stdout
+    assert "rerun:" not in result.stdout  # an untouched stub needs code, not a rerun
+
+
+def test_the_rerun_line_works_as_printed_without_an_active_venv(repo, tmp_path):
+    """From the repository root, as after `make grade`: the printed command names this venv's python."""
+    case = next(c for c in load("mutants").values() if c["exercise"] == "gru")
+    folder = materialize(case, tmp_path / "work")
+    venv_bin = os.path.dirname(sys.executable)
+    env = {**os.environ, "PATH": os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != venv_bin)}
+    graded = subprocess.run([sys.executable, "-m", "seqlab", "grade", str(folder)], cwd=repo, env=env,
+                            capture_output=True, text=True, timeout=120)
+    reruns = [line.split("rerun: ", 1)[1] for line in graded.stdout.splitlines() if "rerun: " in line]
+    assert len(reruns) == 1, graded.stdout  # the answer key's three exercises pass
+    assert not reruns[0].startswith("python "), reruns  # that python (if any) is not this venv's
+    again = subprocess.run(reruns[0], shell=True, cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    check = reruns[0].rsplit(" ", 1)[1]
+    assert f"x {check} (-" in again.stdout and "attention" not in again.stdout, again.stdout
 
 
 def test_bad_arguments_exit_non_zero_with_a_reason(repo, tmp_path):

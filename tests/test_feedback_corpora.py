@@ -152,11 +152,11 @@ def test_a_numpy_pitfall_is_named_from_the_evidence(name, graded):
     assert named, "\n".join(f"{t.name}: {t.findings} {t.message}" for t in failed(report))
     for t in named:  # the pitfall in words leads the message, unless a known mistake is named (it leads then)
         assert t.explanation and t.message.startswith(t.diagnosis or t.explanation)
-        if t.error:  # an exception, as data: the pitfall's id with the rest
-            assert t.error["pitfall"] == case["pitfall"]
-        if "line" in case and t.error:  # raised on the student's own line: its message shows it
-            assert t.error["in"] == "submission" and t.error["line"] > 0 and t.error["text"] == case["line"]
-            assert f"line {t.error['line']} in {t.error['function']}: {case['line']}" in t.message
+        if t.exception:  # an exception, as data: the pitfall's id with the rest
+            assert t.exception["pitfall"] == case["pitfall"]
+        if "line" in case and t.exception:  # raised on the student's own line: its message shows it
+            assert t.exception["in"] == "submission" and t.exception["line"] > 0 and t.exception["text"] == case["line"]
+            assert f"line {t.exception['line']} in {t.exception['function']}: {case['line']}" in t.message
 
 
 def test_every_exception_of_student_code_shows_its_line(graded):
@@ -165,7 +165,7 @@ def test_every_exception_of_student_code_shows_its_line(graded):
     for reports in graded.values():
         for report in reports.values():
             for t in failed(report):
-                if t.error and t.error.get("in") == "submission":
+                if t.exception and t.exception.get("in") == "submission":
                     seen += 1
-                    assert t.error["text"] and f"line {t.error['line']}" in t.message and t.error["text"] in t.message
+                    assert t.exception["text"] and f"line {t.exception['line']}" in t.message and t.exception["text"] in t.message
     assert seen >= 10

@@ -1,17 +1,17 @@
-"""The lesson notebook, executed top to bottom as CI runs it (nbclient, seed 0), within its time budget.
+"""The lesson notebook, executed top to bottom as CI runs it (nbclient; seeds 0, 1 and 2), within its time budget.
 
 Checks: every cell runs; every section saved its figure(s) as PNG and its numbers; no section used more CPU time
 than its budget (CPU time: other jobs on a shared CI machine do not inflate it) and the whole notebook stayed under
-5 minutes of wall-clock time; every claim holds on what was measured and its negative
-control fails (thresholds in test_lesson_claims.CLAIMS); and the notebook's own readings agree.
+5 minutes of wall-clock time; every claim holds on every seed and its negative control fails on every seed
+(lesson/claims.py); the notebook shows each verdict with its control beside it; its readings agree.
 """
 
+import nbformat
 import pytest
 
+from lesson import claims, summary
 from lesson import run as lesson_run
-from lesson import summary
 from lesson.record import SECTIONS, TOTAL_BUDGET_S
-from tests.test_lesson_claims import claim_failures
 
 pytestmark = pytest.mark.slow
 
@@ -36,19 +36,31 @@ def test_notebook_runs_within_its_budget(executed):
 
 def test_every_section_wrote_its_figure_and_numbers(executed):
     out, measurements, _ = executed
+    assert measurements["seeds"] == [0, 1, 2]
     assert [s["number"] for s in measurements["sections"]] == [n for n, *_ in SECTIONS]
     for section in measurements["sections"]:
         assert section["figures"], f"section {section['number']} drew no figure"
         for rel in section["figures"]:
             assert (out / rel).read_bytes()[:8] == PNG
-    assert set(measurements["results"]) == set(summary.READINGS)
+    assert set(measurements["results"]) == set(summary.DESCRIBE)
     for name in ("measurements.json", "measurements.md", "measurements.csv"):
         assert (out / name).stat().st_size > 0
 
 
-def test_every_claim_holds_and_every_control_fails(executed):
+def test_every_claim_holds_on_every_seed_and_every_control_fails(executed):
     _, measurements, _ = executed
-    assert claim_failures(measurements["results"]) == []
+    assert claims.failures(measurements["results"]) == []
+
+
+def test_the_notebook_shows_each_verdict_beside_its_control(executed):
+    out, measurements, _ = executed
+    shown = "\n".join(output.get("data", {}).get("text/markdown", "")
+                      for cell in nbformat.read(out / "executed.ipynb", as_version=4).cells
+                      for output in cell.get("outputs", []))
+    for claim in claims.CLAIMS.values():
+        assert f"**{claim.text()}: held.**" in shown, claim.id
+    # One table row per claim and seed, each with its control's verdict.
+    assert shown.count("fails, as it must") == len(measurements["claims"])
 
 
 def test_the_notebook_readings_agree(executed):

@@ -231,6 +231,27 @@ def test_the_test_cell_passes_outputs_a_partial_score_or_raises(saved, capsys):
     assert "attention" in out.out and out.err == ""  # stderr in a test cell would cost its points
 
 
+@pytest.mark.slow
+def test_the_test_cell_speaks_of_cells_and_grades_the_copy_run_last(saved, capsys, tmp_path):
+    gru = next(g for g in saved.key if g.startswith("gru-") and g.endswith("-GRUCell"))
+    path = saved({**saved.key, gru: "%%time\n" + saved.key[gru]})
+    with pytest.raises(AssertionError) as raised:
+        check_exercise("gru", NB)
+    assert f"answer cells are graded as plain Python: remove `%%time` (cell '{gru}', line 1)" in str(raised.value)
+    assert "gru.py" not in str(raised.value)
+    nb = json.loads(path.read_text())  # a copy of the answer cell, run after the stub-holding original
+    original = next(i for i, c in enumerate(nb["cells"]) if meta(c).get("grade_id") == gru)
+    nb["cells"][original]["source"] = saved.key[gru]
+    copy = json.loads(json.dumps(nb["cells"][original]))
+    copy.update(id="copy", source="class GRUCell:\n    pass", execution_count=3)
+    nb["cells"][original]["execution_count"] = 7
+    nb["cells"].insert(original + 1, copy)
+    path.write_text(json.dumps(nb))
+    capsys.readouterr()
+    assert check_exercise("gru", NB) is None  # the original, run last, holds the answer
+    assert f"answer cell '{gru}' appears 2 times: graded the copy run last" in capsys.readouterr().out
+
+
 # --- configuration and release -------------------------------------------------------------------------------------
 
 
@@ -246,7 +267,75 @@ def test_nbgrader_config_is_a_course_as_it_stands():
     assert config.Execute.timeout > 0 and config.Execute.kernel_name == "python3"
     steps = config.Autograde.autograde_preprocessors
     assert "seqlab.course.nbgrade.preprocessors.GradeWithSeqlab" in steps and not any(re.search(r"Execute", s) for s in steps)
+    assert config.Autograde.sanitize_preprocessors[0] == "seqlab.course.nbgrade.preprocessors.RepairSubmission"
     assert "seqlab.course.nbgrade.preprocessors.StripHiddenTests" in config.GenerateFeedback.preprocessors
+    assert config.ExportApp.plugin_class == "seqlab.course.nbgrade.export.SeqlabCsvExport"
+    assert config.ExchangeFactory.release_feedback == "seqlab.course.nbgrade.exchange.ReleaseFeedbackForEveryone"
+
+
+def test_release_feedback_releases_everyone_it_can_and_names_the_others(tmp_path, caplog):
+    pytest.importorskip("nbgrader")
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import notebook_hash
+    from traitlets.config import Config
+
+    from seqlab.course.nbgrade.exchange import ReleaseFeedbackForEveryone
+
+    config = Config()
+    config.CourseDirectory.update(root=str(tmp_path), course_id="seqlab", assignment_id=ASSIGNMENT)
+    config.Exchange.root = str(tmp_path / "exchange")
+    (tmp_path / "exchange").mkdir(mode=0o777)
+    (tmp_path / "exchange").chmod(0o777)
+    files = {"alice": ("timestamp.txt", "submission_secret.txt"), "bob": ("submission_secret.txt",),  # no time
+             "carol": ("timestamp.txt",)}  # handed in by hand: no secret
+    for student, names in files.items():
+        folder = tmp_path / "feedback" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        (folder / f"{ASSIGNMENT}.html").write_text(f"feedback for {student}")
+        for name in names:
+            (folder / name).write_text(f"{student}-secret" if "secret" in name else "2026-11-25 12:00:00 UTC")
+    coursedir = CourseDirectory(config=config)
+    ReleaseFeedbackForEveryone(coursedir=coursedir, config=config).start()
+    outbound = tmp_path / "exchange" / "seqlab" / "feedback"
+    for student in ("alice", "bob"):
+        released = outbound / f"{notebook_hash(secret=f'{student}-secret', notebook_id=ASSIGNMENT)}.html"
+        assert released.read_text() == f"feedback for {student}"
+    assert len(list(outbound.iterdir())) == 2
+    assert "Skipping carol/rnn_to_attention: no submission_secret.txt" in caplog.text
+
+
+def test_make_release_installs_only_what_a_student_needs(tmp_path):
+    """`make release` builds on the student install (numpy and the grading tool), not the dev extras."""
+    import shutil as sh
+    import subprocess
+
+    if sh.which("make") is None:
+        pytest.skip("no make")
+    done = subprocess.run(["make", "-n", "release", f"VENV={tmp_path / 'venv'}", "PYTHON=python3"], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    installs = [line for line in done.stdout.splitlines() if "pip install" in line and " -e " in line]
+    assert installs and all(line.rstrip().endswith("-e .") for line in installs), done.stdout
+
+
+@pytest.mark.slow
+def test_a_release_builds_without_the_instructors_extras(tmp_path):
+    """build_release imports nothing outside numpy, the standard library and seqlab (no nbgrader, torch...)."""
+    import subprocess
+    import sys
+
+    blocked = ("nbgrader", "nbformat", "nbclient", "torch", "matplotlib", "traitlets", "tqdm", "pytest_benchmark")
+    script = (f"import importlib.abc, sys\n"
+              f"class Block(importlib.abc.MetaPathFinder):\n"
+              f"    def find_spec(self, name, path=None, target=None):\n"
+              f"        if name.split('.')[0] in {blocked!r}: raise ImportError('blocked: ' + name)\n"
+              f"sys.meta_path.insert(0, Block())\n"
+              f"from pathlib import Path\n"
+              f"from seqlab.course.release import build_release\n"
+              f"print(build_release(Path({str(tmp_path / 'release')!r})))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "release" / "exercises" / ASSIGNMENT / NB).is_file()
 
 
 @pytest.mark.slow
@@ -324,3 +413,37 @@ def test_the_preprocessor_scores_test_cells_without_a_kernel_and_refuses_foreign
     foreign = {"nbgrader": {**resources["nbgrader"], "notebook": "foreign"}}
     with pytest.raises(ValueError, match="other-test"):  # rather than 5 points for a test nobody ran
         GradeWithSeqlab(inputs="public").preprocess(nb, foreign)
+
+
+@pytest.mark.slow
+def test_the_repair_step_leaves_a_valid_notebook_with_its_note_on_top(tmp_path, monkeypatch):
+    pytest.importorskip("nbgrader")
+    import types
+
+    import nbformat
+    from nbgrader.coursedir import CourseDirectory
+
+    from seqlab.course.nbgrade import preprocessors
+    from seqlab.course.nbgrade.preprocessors import NOTE_ID, RepairSubmission
+
+    url = small_gradebook(tmp_path)
+    released = [c for c in cells_of(STUDENT) if meta(c).get("grade_id", "").startswith("attention-")]
+    document = {**json.loads(STUDENT.read_text()), "cells": released}
+    (tmp_path / "release" / ASSIGNMENT).mkdir(parents=True)
+    (tmp_path / "release" / ASSIGNMENT / "nb.ipynb").write_text(json.dumps(document))
+    coursedir = CourseDirectory(root=str(tmp_path), release_directory="release")
+    monkeypatch.setattr(preprocessors, "_converter", lambda _: types.SimpleNamespace(coursedir=coursedir))
+    resources = {"nbgrader": {"student": "s1", "assignment": ASSIGNMENT, "notebook": "nb", "db_url": url}}
+    for minor in (4, 5):  # nbformat 4.4 has no cell ids; 4.5 requires them
+        submitted = json.loads(json.dumps({**document, "nbformat_minor": minor}))
+        softmax = next(i for i, c in enumerate(submitted["cells"]) if meta(c)["grade_id"] == "attention-3-softmax")
+        submitted["cells"].insert(softmax + 1, {**submitted["cells"][softmax], "id": "copy"})  # a copied answer
+        for cell in submitted["cells"] if minor == 4 else []:
+            cell.pop("id")
+        nb = nbformat.reads(json.dumps(submitted), as_version=4)
+        nb, _ = RepairSubmission().preprocess(nb, resources)
+        nbformat.validate(nb)
+        assert nb.cells[0].cell_type == "markdown" and "appears 2 times" in nb.cells[0].source
+        assert (nb.cells[0].get("id") == NOTE_ID) == (minor == 5)
+        assert [r["kind"] for r in nb.metadata["seqlab"]["repairs"]] == ["duplicate_answer"]
+        assert sum(meta(c).get("grade_id") == "attention-3-softmax" for c in nb.cells) == 1

@@ -1,4 +1,4 @@
-"""reference/ checked against PyTorch (and, for BPTT, against centred finite differences).
+"""reference/ and the lesson's numpy models (lesson/models/) checked against PyTorch (BPTT: also finite differences).
 
 Fixture sizes are chosen so that transposition or block-order bugs cannot cancel out: input, hidden and output
 sizes all differ (I=3, H=5, O=2), batch > 1, T >= 3, biases and previous states are non-zero, and weights are
@@ -22,8 +22,8 @@ import torch.nn.functional as F
 from reference import attention, gradient_clipping
 from reference.bidirectional_rnn import BidirectionalRNN
 from reference.gru import GRUCell
-from reference.lstm import LSTMCell
-from reference.rnn import SimpleRNN, rnn_hidden_states
+from lesson.models.lstm import LSTMCell
+from lesson.models.rnn import SimpleRNN, rnn_hidden_states
 
 I, H, O, B, T = 3, 5, 2, 4, 4
 

@@ -33,6 +33,14 @@ def cmd_release(args) -> int:
     return 0
 
 
+def cmd_classroom_workflow(args) -> int:
+    from seqlab.course.github_classroom import write_workflow
+
+    path = write_workflow(Path(args.repository))
+    print(f"GitHub Classroom workflow written to {path}")
+    return 0
+
+
 def cmd_secret(args) -> int:
     from seqlab.grading.seeds import default_secret_file, load_secret
 
@@ -61,6 +69,18 @@ def cmd_class_override(args) -> int:
     return main_override(args)
 
 
+def cmd_class_merge(args) -> int:
+    from seqlab.course.shards import main_merge
+
+    return main_merge(args)
+
+
+def cmd_class_report(args) -> int:
+    from seqlab.course.insight import main
+
+    return main(args)
+
+
 def cmd_gradescope(args) -> int:
     from seqlab.course.gradescope import main_build
 
@@ -68,18 +88,33 @@ def cmd_gradescope(args) -> int:
 
 
 def _add_class_commands(sub) -> None:
-    """class-grade, class-regrade, class-override, gradescope (docs/class-grading.md)."""
+    """class-grade, class-regrade, class-override, class-merge, class-report, gradescope (docs/class-grading.md)."""
+    from seqlab.course.scheduling import MOST_PER_WORKER
+    from seqlab.grading.sandbox import Limits
+
     c = sub.add_parser("class-grade", help="grade a folder of submissions (one folder per student) in parallel")
     c.add_argument("submissions", help="SUBMISSIONS/<student>/*.py, or nbgrader's [submitted/]<student>/<assignment>/*.ipynb")
     c.add_argument("--out", required=True, help="output folder: reports/, graded/, grades.csv, overrides.json")
-    c.add_argument("--workers", type=int, default=None, help="students graded at once (default: the number of cores)")
+    c.add_argument("--workers", type=int, default=None,
+                   help=f"students graded at once (default: the number of cores); up to {MOST_PER_WORKER} times as many "
+                        f"while cores sit idle (children that wait hold none)")
     c.add_argument("--force", action="store_true", help="grade everyone again, even unchanged submissions")
     c.add_argument("--official", action="store_true", help="each student's inputs from the course's secret seed")
     c.add_argument("--secret-file", help="grading secret (default: .seqlab/secret or $SEQLAB_SECRET_FILE)")
-    c.add_argument("--timeout", type=float, default=10.0, help="wall-clock seconds per exercise (default 10)")
+    c.add_argument("--timeout", type=float, default=Limits().wall_seconds,
+                   help=f"wall-clock seconds per exercise (default {Limits().wall_seconds:g})")
+    c.add_argument("--cpu-limit", type=int, default=Limits().cpu_seconds, metavar="SECONDS",
+                   help=f"CPU seconds per exercise, a whole number (default {Limits().cpu_seconds}: calibrated on the "
+                        f"answer key, docs/class-grading.md)")
     c.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    c.add_argument("--shard", metavar="K/N",
+                   help="grade only shard K of N (1 <= K <= N), chosen by a hash of the student id; merge the N "
+                        "outputs with class-merge")
     c.add_argument("--assignment", default="rnn_to_attention", help="nbgrader assignment folder name")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
+    c.add_argument("--allow-unisolated", action="store_true",
+                   help="grade even where the children could reach each other (no bubblewrap and no root with the "
+                        "sandbox users); every report records it")
     c.set_defaults(func=cmd_class_grade)
 
     r = sub.add_parser("class-regrade", help="grade one student of a class again (overrides are kept)")
@@ -98,10 +133,21 @@ def _add_class_commands(sub) -> None:
     o.add_argument("--clear", action="store_true", help="remove the override")
     o.set_defaults(func=cmd_class_override)
 
+    m = sub.add_parser("class-merge", help="merge class-grade outputs (the shards of a class) into one gradebook")
+    m.add_argument("outputs", nargs="+", metavar="OUT", help="class-grade output folders, e.g. grades/shard-*")
+    m.add_argument("--out", required=True, help="the merged output folder (new or empty)")
+    m.set_defaults(func=cmd_class_merge)
+
+    p = sub.add_parser("class-report", help="write OUT/report.md and OUT/report.html: scores, checks, mistakes, time")
+    p.add_argument("out", help="a class-grade or class-merge output folder")
+    p.set_defaults(func=cmd_class_report)
+
     z = sub.add_parser("gradescope", help="build a Gradescope autograder archive (setup.sh, run_autograder)")
     z.add_argument("zip", help="the archive to write, e.g. autograder.zip")
     z.add_argument("--secret-file", help="grading secret packed into the archive (default: .seqlab/secret)")
     z.add_argument("--timeout", type=float, default=10.0, help="wall-clock seconds per exercise (default 10)")
+    z.add_argument("--require-sandbox", action="store_true",
+                   help="grade only with the sandbox's whole boundary (bubblewrap): SEQLAB_SANDBOX=required")
     z.set_defaults(func=cmd_gradescope)
 
 
@@ -170,6 +216,10 @@ def add_commands(sub) -> None:
     r.add_argument("out", nargs="?", default="release/seqlab-student", help="output folder")
     r.add_argument("--archive", action="store_true", help="also write OUT.tar.gz")
     r.set_defaults(func=cmd_release)
+
+    w = sub.add_parser("classroom-workflow", help="write .github/workflows/classroom.yml (GitHub Classroom autograding)")
+    w.add_argument("repository", nargs="?", default=".", help="the student template repository, e.g. a release (default: .)")
+    w.set_defaults(func=cmd_classroom_workflow)
 
     k = sub.add_parser("secret", help="show or create the official-grading secret")
     k.add_argument("--create", action="store_true")

@@ -1,11 +1,15 @@
 """Builds what students receive: stubs, the grading tool and the public checks, and no answers.
 
-A release holds exercises/ (the generated stubs and the student notebook), the lesson's measured results
-(lesson/output/, docs/lesson.md), the student's part of the seqlab package (the CLI, ``seqlab/grading/`` with
-``public_data/``: the public inputs, the expected outputs of the checks and probes and the outputs of each known
-mistake and each combination of them, precomputed from reference/, and ``seqlab/notebooks/``), README.md, Makefile and pyproject.toml. It never holds solutions/,
-reference/, tests/ (the mutant and hostile corpora), the instructor's commands (``seqlab/course/``) or the grading
-secret: ``tests/test_release.py`` checks that.
+A release holds exercises/ (the generated stubs and the student notebook), the lesson (its notebook, data,
+committed results and guide, and the code it runs: lesson/ and the modules it imports, ``lesson_files``), the
+student's part of the seqlab package (the CLI, ``seqlab/grading/`` with ``public_data/``: the public inputs, the
+expected outputs of the checks and probes, the outputs of each known mistake and of each
+combination of them, precomputed from reference/, and ``seqlab/notebooks/``), the
+student's README.md and docs/lesson.md (``audience.for_students``), Makefile and pyproject.toml. It never holds
+solutions/, reference/, tests/ (the mutant and hostile corpora), the instructor's commands (``seqlab/course/``) or
+the grading secret: ``tests/test_release.py`` checks that, and that no line of an answer ships.
+It is a pytest project (``seqlab.course.editors``: plain ``pytest`` grades exercises/) and a GitHub Classroom
+template (``seqlab.course.github_classroom``).
 """
 
 from __future__ import annotations
@@ -15,17 +19,22 @@ import shutil
 import tarfile
 from pathlib import Path
 
+from seqlab.course.audience import for_students
+from seqlab.course.lesson_files import lesson_files
+from seqlab.course.editors import write_editor_config
+from seqlab.course.github_classroom import write_workflow
 from seqlab.course.stubs import generate
 from seqlab.grading.oracle import PUBLIC_DATA, REPO_ROOT, ReferenceOracle, export_public_data
 from seqlab.grading.registry import EXERCISES
 from seqlab.grading.seeds import PUBLIC
 
-TOP_LEVEL_FILES = ("README.md", "Makefile", "pyproject.toml", ".gitignore")
-# The lesson's measured results (figures, numbers) and its guide. The lesson's code itself needs reference/,
-# which holds exercise 1's answer (SimpleRNN.train_step clips with it), so it runs in the instructor's copy.
-LESSON_FILES = ("lesson/output", "docs/lesson.md")
+TOP_LEVEL_FILES = ("Makefile", "pyproject.toml", ".gitignore")
+# Guides written for both audiences: a release carries the student's version of each.
+GUIDES = ("README.md", "docs/lesson.md")
+# The lesson's notebook, its data and its committed results; its code is lesson_files(), found from its imports.
+LESSON_FILES = ("lesson/rnns_to_attention.ipynb", "lesson/data", "lesson/output")
 # The parts of the seqlab package a student gets: grading and reading notebooks, not the instructor's commands.
-PACKAGE_PARTS = ("__init__.py", "__main__.py", "cli.py", "nbcheck.py", "grading", "notebooks")
+PACKAGE_PARTS = ("__init__.py", "__main__.py", "cli.py", "pytest_plugin.py", "nbcheck.py", "grading", "notebooks")
 # Instructor material that must never ship, whatever else is added to the package later.
 NEVER = ("solutions", "reference", "tests", ".seqlab", "secret", "course")
 
@@ -60,7 +69,7 @@ def build_release(out: Path, archive: bool = False) -> Path:
             (out / "seqlab").mkdir(exist_ok=True)
             shutil.copy2(package / part, out / "seqlab" / part)
     export_public(out / PUBLIC_DATA.relative_to(REPO_ROOT))
-    for name in LESSON_FILES:
+    for name in (*LESSON_FILES, *lesson_files(REPO_ROOT)):
         source = REPO_ROOT / name
         if source.is_dir():
             shutil.copytree(source, out / name, ignore=_ignore)
@@ -70,6 +79,12 @@ def build_release(out: Path, archive: bool = False) -> Path:
     for name in TOP_LEVEL_FILES:
         if (REPO_ROOT / name).is_file():
             shutil.copy2(REPO_ROOT / name, out / name)
+    for name in GUIDES:
+        if (REPO_ROOT / name).is_file():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_text(for_students((REPO_ROOT / name).read_text(), name))
+    write_editor_config(out)
+    write_workflow(out)
     if archive:
         tar_path = out.with_name(out.name + ".tar.gz")
         with tarfile.open(tar_path, "w:gz") as tar:

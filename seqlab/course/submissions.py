@@ -109,25 +109,28 @@ def submission_hash(files: dict[str, bytes | str]) -> str:
     return digest.hexdigest()
 
 
-def _release_template(root: Path, assignment: str, name: str):
-    """The read-only cells as released (exercises/<assignment>/<notebook>), as nbgrader's gradebook has them."""
-    from seqlab.notebooks.cells import notebook_template, read_cells
+def _released_cells(root: Path, assignment: str, name: str) -> list[dict] | None:
+    """The cells of the released notebook (exercises/<assignment>/<notebook>), as nbgrader's gradebook has them."""
+    from seqlab.notebooks.cells import read_cells
 
     folder = root / "exercises" / assignment
     candidates = [folder / name] + sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
     for path in candidates:
         if path.is_file():
-            return notebook_template(read_cells(path))
+            return read_cells(path)
     return None
 
 
 def extract_notebooks(notebooks: dict[str, bytes], dest: Path, root: Path, assignment: str) -> None:
     """Writes dest/<exercise>.py for every exercise the notebooks hold, statically (nothing is executed).
 
-    An exercise's module is its read-only cells as released and the student's answer cells (seqlab.notebooks.cells,
-    exactly what ``nbgrader autograde`` grades here); without a released notebook, the submission's own cells.
+    An exercise's module is its read-only cells as released and the student's answer cells, after the
+    submission is repaired against the release (seqlab.notebooks.repair: copies, pasted and forged cells, deleted
+    cells), exactly what ``nbgrader autograde`` grades here; without a released notebook, the submission's own
+    cells.
     """
     from seqlab.notebooks.cells import CODE_ID, answer_sources, exercise_module, notebook_template
+    from seqlab.notebooks.repair import repair
 
     for name, content in sorted(notebooks.items()):
         try:
@@ -137,7 +140,10 @@ def extract_notebooks(notebooks: dict[str, bytes], dest: Path, root: Path, assig
                 raise ValueError("no list of cells")
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise ValueError(f"{name} is not a notebook ({type(exc).__name__}: {exc})"[:300]) from None
-        template = _release_template(root, assignment, name) or notebook_template(cells)
+        released = _released_cells(root, assignment, name)
+        if released is not None:
+            cells = repair(released, cells).cells
+        template = notebook_template(released if released is not None else cells)
         answers = answer_sources(cells)
         present = {m["exercise"] for cell in template if (m := CODE_ID.match(cell.grade_id))}
         for exercise in EXERCISES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Collection
 
 import numpy as np
 
@@ -22,10 +23,10 @@ class Case:
         return {"name": self.check.name, "call": self.check.call, "args": self.args}
 
 
-def build_cases(exercise: Exercise, source: SeedSource, only_check: str | None = None) -> list[Case]:
-    checks = [exercise.check(only_check)] if only_check else exercise.checks
+def build_cases(exercise: Exercise, source: SeedSource, checks: Collection[str] | None = None) -> list[Case]:
+    """The cases of the named checks (every check of the exercise when `checks` is None)."""
     cases = []
-    for check in checks:
+    for check in exercise.select(checks):
         arrays, args = check.build(source.rng(exercise.name, check.name))
         cases.append(Case(check, arrays, args))
     return cases

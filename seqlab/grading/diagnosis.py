@@ -8,7 +8,7 @@ For every failed check, ``diagnose`` gives a ``Diagnosis``:
     parts      {part: right?} (``localise``)
     probes     {probe: agrees?} for the probes of the check's function (``probes``)
     findings   ids of what the parts and probes prove (``spec.Finding``) and of the numpy pitfall (``pitfalls``)
-    error      for an exception: its type, message, the student's line number and text, and the pitfall's id
+    exception  for an exception: its type, message, the student's line number and text, and the pitfall's id
 
 A mistake is named only when reproduced exactly; otherwise the words localise (parts, findings) or, with nothing
 proven, stay empty and the judge's finding (where the output differs) speaks alone. Correct results get nothing.
@@ -36,7 +36,7 @@ class Diagnosis:
     parts: dict[str, bool] = field(default_factory=dict)
     probes: dict[str, bool] = field(default_factory=dict)
     findings: list[str] = field(default_factory=list)
-    error: dict | None = None
+    exception: dict | None = None
     diagnosis: str = ""  # the mistakes in words
     explanation: str = ""  # the parts, findings and pitfall in words
 
@@ -128,7 +128,7 @@ def diagnose(oracle, exercise: Exercise, cases: list[Case], probes: list[Case], 
         d.mistakes = [exercise.mistake(key).id for key in named.get(name, [])]
         d.diagnosis = describe(exercise, d.mistakes)
         if got.error is not None:
-            d.error, found = _error_record(got, case, list(source))
+            d.exception, found = _error_record(got, case, list(source))
             said = []
         else:
             found = pitfalls.explain_result(got, expected[name])

@@ -3,6 +3,9 @@
     submission folder --(copy one file)--> child: import, call, write raw arrays --> parent: judge
                                                                                      ^
                                            expected values and known mistakes -------+ (computed afterwards)
+
+The one grading core: ``seqlab grade`` (``grade``) and the pytest plugin (``grade_selection``, for the checks
+pytest selected) both call it, and only present what it decides.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ import difflib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Collection, Mapping
 
 from seqlab import __version__
-from seqlab.grading import diagnosis, tolerance
+from seqlab.grading import diagnosis, rerun, tolerance
 from seqlab.grading.diagnosis import Diagnosis
 from seqlab.grading.judge import judge
 from seqlab.grading.outcome import Outcome
@@ -26,8 +30,10 @@ from seqlab.grading.seeds import PUBLIC, SeedSource
 from seqlab.grading.spec import Exercise
 
 
-def missing_file_message(folder: Path, exercise: Exercise) -> str:
-    present = sorted(p.name for p in folder.glob("*.py")) if folder.is_dir() else []
+def missing_file_message(folder: Path, exercise: Exercise, present: list[str] | None = None) -> str:
+    """Why `folder` has no file for `exercise`, with a close name among `present` (default: folder's .py files)."""
+    if present is None:
+        present = sorted(p.name for p in folder.glob("*.py")) if folder.is_dir() else []
     close = difflib.get_close_matches(exercise.file_name, present, n=1, cutoff=0.6)
     hint = f" Did you mean to name {close[0]} {exercise.file_name}?" if close else ""
     expected = ", ".join(file_names())
@@ -35,8 +41,8 @@ def missing_file_message(folder: Path, exercise: Exercise) -> str:
             f"(found: {', '.join(present) or 'no .py files'})")
 
 
-def _rerun_command(folder: Path, exercise: str, check: str) -> str:
-    return f"python -m seqlab grade {folder} --only {exercise} --check {check}"
+# A rerun line helps a student who is chasing wrong numbers; a stub or a missing file needs code or a file first.
+NO_RERUN = ("not_implemented", "missing_file")
 
 
 def _source_lines(module_file: Path) -> list[str]:
@@ -62,9 +68,10 @@ def _counted(exercise: Exercise, verdicts: dict[str, str | None]) -> dict[str, s
 
 
 def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource, limits: Limits,
-                   only_check: str | None = None) -> ExerciseReport:
+                   checks: Collection[str] | None = None) -> ExerciseReport:
+    """One exercise of a folder: the named checks (all of them when `checks` is None), in one child."""
     start = time.perf_counter()
-    cases = oracle.cases(exercise, source, only_check)
+    cases = oracle.cases(exercise, source, checks)
     probes = probe_cases(exercise, cases)
     module_file = folder / exercise.file_name
     if module_file.is_symlink():
@@ -97,19 +104,31 @@ def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource,
             tests.append(CheckResult(name, True, points, points))
             continue
         d = diagnoses.get(name, Diagnosis())
-        rerun = _rerun_command(folder, exercise.name, name) if source.kind == "public" else ""
-        tests.append(CheckResult(name, False, 0, points, reason, d.mistakes, d.diagnosis, rerun, parts=d.parts,
-                                 probes=d.probes, findings=d.findings, explanation=d.explanation, error=d.error))
+        error = outcomes[name].error
+        suggest = source.kind == "public" and not (error and error[0] in NO_RERUN)
+        rerun_command = rerun.seqlab_grade(folder, exercise.name, name) if suggest else ""
+        tests.append(CheckResult(name, False, 0, points, reason, d.mistakes, d.diagnosis, rerun_command,
+                                 error[0] if error else "", parts=d.parts, probes=d.probes, findings=d.findings,
+                                 explanation=d.explanation, exception=d.exception))
     return ExerciseReport(exercise.name, sum(t.points for t in tests), sum(t.max_points for t in tests), tests,
                           time.perf_counter() - start)
 
 
 def grade(folder: Path, oracle, source: SeedSource = PUBLIC, limits: Limits = Limits(),
           only: str | None = None, only_check: str | None = None) -> Report:
-    """Grades the exercises of one folder concurrently (each in its own child process)."""
-    exercises = [EXERCISES[only]] if only else list(EXERCISES.values())
-    with ThreadPoolExecutor(max_workers=len(exercises)) as pool:
-        futures = {e.name: pool.submit(grade_exercise, folder, e, oracle, source, limits, only_check)
+    """Grades the exercises of one folder (`only` one of them; `only_check` one of its checks)."""
+    names = [only] if only else list(EXERCISES)
+    return grade_selection(folder, oracle, source, limits, {name: [only_check] if only_check else None
+                                                            for name in names})
+
+
+def grade_selection(folder: Path, oracle, source: SeedSource, limits: Limits,
+                    selection: Mapping[str, Collection[str] | None]) -> Report:
+    """Grades the selected checks of one folder ({exercise: check names, or None for all}), the exercises
+    concurrently, each in its own child process: one child per exercise, whatever number of its checks run."""
+    exercises = [EXERCISES[name] for name in selection]
+    with ThreadPoolExecutor(max_workers=max(1, len(exercises))) as pool:
+        futures = {e.name: pool.submit(grade_exercise, folder, e, oracle, source, limits, selection[e.name])
                    for e in exercises}
         reports = {name: future.result() for name, future in futures.items()}
     meta = {
@@ -121,5 +140,6 @@ def grade(folder: Path, oracle, source: SeedSource = PUBLIC, limits: Limits = Li
         "submission": str(folder),
         "protections": list(active_protections()),
         "wall_seconds_limit": limits.wall_seconds,
+        "cpu_seconds_limit": limits.cpu_seconds,
     }
     return Report(reports, meta)

@@ -20,6 +20,7 @@ PREFIXES = {  # how each kind of error the driver or runner reports reads in fee
     "missing": "a name the exercise needs is missing or misspelt: ",
     "error": "raised ",
     "timeout": "",
+    "cpu_limit": "",
     "crash": "",
 }
 

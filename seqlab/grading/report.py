@@ -5,8 +5,9 @@
         CheckResult      passed, points, and for a failed check: the judge's finding (``detail``), the ids of the
                          known mistakes it reproduces (``mistakes``) and their prose (``diagnosis``), which parts
                          are right (``parts``), which probes agree (``probes``), what they prove and the numpy
-                         pitfall (``findings``, ids) with their prose (``explanation``), and an exception as data
-                         (``error``: type, message, the student's line number and text, the pitfall's id)
+                         pitfall (``findings``, ids) with their prose (``explanation``), the kind of failure when
+                         the submission gave no result at all (``error``: timeout, crash, ...) and an exception
+                         as data (``exception``: type, message, the student's line number and text, the pitfall's id)
 
 Every front door (``seqlab grade``, class grading, overrides, Gradescope, nbgrader) builds, reads and prints
 reports through these classes: ``to_dict`` / ``from_dict`` is the JSON layout, ``render`` the table students read.
@@ -30,11 +31,13 @@ class CheckResult:
     mistakes: list[str] = field(default_factory=list)  # ids of the known mistakes the submission reproduces
     diagnosis: str = ""  # those mistakes in words (built from the ids); empty when none was recognised
     rerun: str = ""  # the command that reruns just this check (public inputs only)
+    # no result to judge: timeout, cpu_limit, crash, import, error, missing, not_implemented, missing_file, refused
+    error: str = ""
     parts: dict[str, bool] = field(default_factory=dict)  # part -> right? (the gates r, z; the backward states...)
     probes: dict[str, bool] = field(default_factory=dict)  # probe of the same function -> agrees with what is right?
     findings: list[str] = field(default_factory=list)  # ids of what parts and probes prove, and of numpy pitfalls
     explanation: str = ""  # parts, findings and pitfall in words (built from the data above)
-    error: dict | None = None  # an exception: type, message, in, line, function, text (the line's), pitfall (id)
+    exception: dict | None = None  # an exception: type, message, in, line, function, text (the line's), pitfall (id)
 
     @property
     def headline(self) -> str:
@@ -46,24 +49,25 @@ class CheckResult:
         """The whole feedback line: the headline, then the judge's finding in brackets."""
         return f"{self.headline} [{self.detail}]" if self.headline != self.detail else self.detail
 
-    def fail(self, why: str) -> None:
+    def fail(self, why: str, error: str = "refused") -> None:
         """Scores this check 0 for a reason found outside the judge (a refused file, for instance)."""
         self.passed, self.points, self.detail, self.mistakes, self.diagnosis = False, 0, why, [], ""
-        self.parts, self.probes, self.findings, self.explanation, self.error = {}, {}, [], "", None
+        self.parts, self.probes, self.findings, self.explanation, self.exception = {}, {}, [], "", None
+        self.error = error
 
     def to_dict(self) -> dict:
         return {"name": self.name, "passed": self.passed, "points": self.points, "max_points": self.max_points,
                 "message": self.message, "detail": self.detail, "mistakes": list(self.mistakes),
-                "diagnosis": self.diagnosis, "rerun": self.rerun, "parts": dict(self.parts),
+                "diagnosis": self.diagnosis, "rerun": self.rerun, "error": self.error, "parts": dict(self.parts),
                 "probes": dict(self.probes), "findings": list(self.findings), "explanation": self.explanation,
-                "error": dict(self.error) if self.error else None}
+                "exception": dict(self.exception) if self.exception else None}
 
     @classmethod
     def from_dict(cls, data: dict) -> "CheckResult":
         return cls(data["name"], data["passed"], data["points"], data["max_points"], data.get("detail", ""),
                    list(data.get("mistakes", [])), data.get("diagnosis", ""), data.get("rerun", ""),
-                   dict(data.get("parts", {})), dict(data.get("probes", {})), list(data.get("findings", [])),
-                   data.get("explanation", ""), data.get("error"))
+                   data.get("error", ""), dict(data.get("parts", {})), dict(data.get("probes", {})),
+                   list(data.get("findings", [])), data.get("explanation", ""), data.get("exception"))
 
 
 @dataclass

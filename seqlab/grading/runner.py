@@ -1,10 +1,10 @@
 """Runs one exercise of a submission in a child process and reads back its raw results.
 
-The child is ``python -I -S -c <seqlab/grading/driver.py>``: isolated mode (no environment variables, no user site,
-no script folder on sys.path), its working directory a fresh temporary folder holding only that exercise's
-file and the request, under the limits of ``seqlab.grading.sandbox``. Nothing of the child is imported here: its
-results are files of plain arrays (loaded with ``allow_pickle=False``) and small JSON documents, validated
-before use. Whatever the child does, this function returns an ``ExerciseRun``.
+The child is ``python -I -S -c <seqlab/grading/driver.py>`` (``sandbox.python_argv``): isolated mode (no environment
+variables, no user site, no script folder on sys.path), numpy and the standard library only, its working directory a
+fresh temporary folder holding only that exercise's file and the request, under the limits of
+``seqlab.grading.sandbox``. Nothing of the child is imported here: its results are files of plain arrays (loaded
+with ``allow_pickle=False``) and small JSON documents, validated before use. Whatever the child does, this function returns an ``ExerciseRun``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import stat
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -24,11 +23,10 @@ import numpy as np
 from seqlab.grading import driver
 from seqlab.grading.cases import Case
 from seqlab.grading.outcome import Outcome, clean_record
-from seqlab.grading.sandbox import ChildOutcome, Limits, run_isolated
+from seqlab.grading.sandbox import ChildOutcome, Limits, python_argv, run_isolated
 from seqlab.grading.spec import Exercise
 
 DRIVER_SOURCE = Path(driver.__file__).read_text()
-NUMPY_SITE = str(Path(np.__file__).resolve().parents[1])  # the folder that holds numpy/
 MAX_JSON_BYTES = 1 << 20
 MAX_RESULT_BYTES = 16 << 20  # per array; the largest real result here is a few kB
 
@@ -47,6 +45,12 @@ def _stopped_early(child: ChildOutcome, limits: Limits) -> tuple[str, str]:
     code = child.returncode
     # A signal shows as -N from a direct child, or 128 + N from a sandbox whose init relays it.
     signum = -code if code is not None and code < 0 else code - 128 if code is not None and 128 < code < 160 else None
+    if signum == signal.SIGKILL and child.cpu_seconds is not None and child.cpu_seconds >= 0.9 * limits.cpu_seconds:
+        # RLIMIT_CPU's hard limit: the kernel's SIGKILL once the child has used its CPU seconds. wait4 reports a
+        # little less than the kernel counted (measured: 0.95-1.01 s at a 1 s limit); a SIGKILL well short of
+        # the limit is something else (the kernel's OOM killer)
+        return "cpu_limit", (f"timed out: used up its {limits.cpu_seconds:g} s of CPU time (an infinite loop, or "
+                             f"far too slow?); this check never finished")
     if signum is not None:
         try:
             name = signal.Signals(signum).name
@@ -117,8 +121,7 @@ def run_exercise(module_file: Path, exercise: Exercise, cases: list[Case], limit
         (work / "request.json").write_text(json.dumps(request))
         np.savez(work / "request.npz", **{f"{case.check.name}::{key}": value
                                            for case in cases for key, value in case.arrays.items()})
-        argv = [sys.executable, "-I", "-S", "-c", DRIVER_SOURCE, NUMPY_SITE]
-        child = run_isolated(argv, work, limits)
+        child = run_isolated(python_argv(DRIVER_SOURCE), work, limits)
         results = work / "results"
         import_failure = _outcome(results, "import") if results.is_dir() else None
         outcomes = {}

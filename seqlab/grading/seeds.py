@@ -48,8 +48,10 @@ def load_secret(path: Path, create: bool = False) -> bytes:
     """The course's grading secret. With create=True, a missing one is made (0600, 32 random bytes)."""
     if not path.exists():
         if not create:
-            raise FileNotFoundError(f"no grading secret at {path}; create one with `seqlab secret --create` "
-                                    f"or point {SECRET_ENV} at it")
+            from seqlab.grading.rerun import python
+
+            raise FileNotFoundError(f"no grading secret at {path}; create one with `{python()} -m seqlab secret "
+                                    f"--create` or point {SECRET_ENV} at it")
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:

@@ -22,7 +22,7 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Callable
+from typing import Callable, Collection
 
 import numpy as np
 
@@ -147,6 +147,14 @@ class Exercise:
                 return check
         known = ", ".join(c.name for c in self.checks)
         raise KeyError(f"{self.name} has no check {name!r}; its checks are: {known}")
+
+    def select(self, names: Collection[str] | None = None) -> tuple[Check, ...]:
+        """The checks named, in the spec's order (every check when `names` is None); KeyError for an unknown name."""
+        if names is None:
+            return self.checks
+        for name in names:
+            self.check(name)
+        return tuple(check for check in self.checks if check.name in names)
 
     def mistake(self, key: str) -> Mistake:
         for mistake in self.mistakes:

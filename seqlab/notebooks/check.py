@@ -5,7 +5,8 @@
 reads the saved notebook (not the kernel's state), builds the exercise's module from its cells
 (``seqlab.notebooks.cells``), and grades it with ``python -m seqlab grade`` in a fresh process, so the same code gets
 the same score as exercises/gru.py would, and nothing the notebook did to this kernel takes part in judging.
-It prints the per-check table, then follows nbgrader's rules for a test cell's score:
+It prints the per-check table, in the notebook's terms (cells and lines, ``seqlab.notebooks.messages``), then
+follows nbgrader's rules for a test cell's score:
 
 * every check passed: returns None (a test cell that raises nothing and shows no number earns full points);
 * some points lost: returns the points earned, which the cell shows as its value (nbgrader's partial credit);
@@ -26,7 +27,9 @@ import time
 from pathlib import Path
 
 from seqlab.grading.report import ExerciseReport, Report
-from seqlab.notebooks.cells import exercise_module, notebook_template, read_cells
+from seqlab.notebooks.cells import build_module, cell_text, chosen_answers, notebook_template, read_cells
+from seqlab.notebooks.messages import added_definitions, in_cell_terms
+from seqlab.notebooks.repair import describe
 
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds seqlab/
 VALIDATION_STUDENT = "validation"  # whose official inputs an instructor's own run uses ($SEQLAB_STUDENT)
@@ -62,11 +65,12 @@ def check_exercise(exercise: str, notebook: str, inputs: str = "public", timeout
     if not path.is_file():
         raise FileNotFoundError(f"{notebook} is not in {Path.cwd()}: the tests grade the notebook as saved "
                                 f"there, so keep its name and run them from the notebook itself")
-    module = exercise_module(exercise, notebook_template(read_cells(path)), {})
+    cells = read_cells(path)
+    module = build_module(exercise, notebook_template(cells), {})
     with tempfile.TemporaryDirectory(prefix="seqlab-nb-") as tmp:
         folder, report = Path(tmp) / "submission", Path(tmp) / "report.json"
         folder.mkdir()
-        (folder / f"{exercise}.py").write_text(module, encoding="utf-8")
+        (folder / f"{exercise}.py").write_text(module.source, encoding="utf-8")
         path_entries = filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")])
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(path_entries))
         done = subprocess.run(_command(exercise, str(folder), str(report), inputs, timeout),
@@ -74,10 +78,14 @@ def check_exercise(exercise: str, notebook: str, inputs: str = "public", timeout
         if done.returncode != 0 or not report.is_file():
             raise RuntimeError(f"the grader could not run (exit code {done.returncode}):\n"
                                f"{(done.stdout + done.stderr)[-2000:]}")
-        result = Report.read_json(report).exercises[exercise]
-    # A rerun command would name the temporary folder: rerunning this cell is the way here.
-    table = "\n".join(line for line in done.stdout.split("\nreport written to")[0].splitlines()
-                      if not line.strip().startswith("rerun:"))
+        graded = Report.read_json(report)
+    added = [(describe(cell), cell_text(cell)) for cell in cells
+             if cell.get("cell_type") == "code" and "nbgrader" not in (cell.get("metadata") or {})]
+    result = in_cell_terms(graded, {exercise: module}, added_definitions(added)).only(exercise)
     saved = time.strftime("%H:%M:%S", time.localtime(path.stat().st_mtime))
-    print(f"{exercise}: graded the answer cells of {notebook} as saved at {saved} ({inputs} inputs)\n{table}")
-    return verdict(result)
+    print(f"{exercise}: graded the answer cells of {notebook} as saved at {saved} ({inputs} inputs)")
+    for gid, chosen in chosen_answers(cells).items():
+        if chosen.others and gid.startswith(f"{exercise}-"):
+            print(f"note: answer cell '{gid}' appears {len(chosen.others) + 1} times: graded {chosen.why}")
+    print(result.render())
+    return verdict(result.exercises[exercise])

@@ -1,39 +1,51 @@
-"""``seqlab nbgrade-autograde``: nbgrader autograde of every submission, graded by seqlab, with a summary.
+"""``seqlab nbgrade-autograde``: nbgrader autograde of every submission, repaired and graded by seqlab, with a
+summary.
 
     python -m seqlab nbgrade-autograde rnn_to_attention          (in the course root, where nbgrader_config.py is)
 
-For each submitted/<student>/<assignment>/ it first reads every notebook with nbformat: a file that is not a
-valid notebook is reported by path and reason, its submission leaves the gradebook (the export then shows 0,
-no timestamp) and the other submissions are graded. Each readable submission goes through nbgrader's own
-autograde (its Python API, with the course's nbgrader_config.py), whose ``seqlab.course.nbgrade.preprocessors.GradeWithSeqlab`` grades
-the answer cells without executing the notebook. The summary lists each student's autograded points, the points
-still to grade by hand, and the time autograde took. Exit status 1 when a submission could not be graded.
+Each submitted/<student>/<assignment>/ goes through nbgrader's own autograde (its Python API, with the course's
+nbgrader_config.py), whose ``seqlab.course.nbgrade.preprocessors`` repair the notebook against the released one
+and grade its answer cells without executing it. Before that, every notebook the assignment expects is read with
+nbformat. A submission whose notebook is missing or is not a notebook at all is graded all the same, as a stand-in:
+the released notebook, marked with why, read from a scratch copy of the submission folder (the student's files
+are left as they are). So the gradebook holds that latest submission with 0 points and says why in every test
+cell, the export's status says "not graded: ...", the student gets feedback, and no score of an earlier
+submission survives. A notebook saved under another name (``rnn_to_attention (1).ipynb``), when it is the only
+one, is graded as the expected one, and the feedback says so.
+
+The summary lists each student's autograded points, the points still to grade by hand, the repairs and the time
+autograde took; each submission's record (status, scores, repairs) is in
+autograded/<student>/<assignment>/<notebook>.seqlab.json. Exit status 1 when a submission could not be graded.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
 
 
 def _problem(path: Path) -> str | None:
-    """Why `path` is not a notebook nbgrader can read, or None."""
+    """Why `path` cannot be read as a notebook at all, or None (a readable notebook with odd cells is repaired)."""
     import nbformat
 
     try:
-        nbformat.validate(nbformat.read(path, as_version=4))
-    except Exception as exc:  # JSON errors, schema errors, unreadable files: all mean the same here
+        document = nbformat.read(path, as_version=4)
+        if not isinstance(document.get("cells"), list):
+            raise ValueError("it has no list of cells")
+    except Exception as exc:  # JSON errors, unreadable files, not a notebook document: all mean the same here
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return f"{path}: not a valid notebook ({type(exc).__name__}: {reason[:200]})"
+        return f"{type(exc).__name__}: {reason[:200]}"
     return None
 
 
-def _forget(gb, coursedir, assignment: str, student: str) -> None:
-    """An unreadable resubmission replaces whatever was graded before: no stale score survives it."""
+def _forget(gb, assignment: str, student: str) -> None:
+    """A submission that could not be graded replaces whatever was graded before: no stale score survives it."""
     from nbgrader.api import MissingEntry
 
     gb.update_or_create_student(student)
@@ -41,9 +53,6 @@ def _forget(gb, coursedir, assignment: str, student: str) -> None:
         gb.remove_submission(assignment, student)
     except MissingEntry:
         pass
-    old = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
-    if old.is_dir():
-        shutil.rmtree(old)
 
 
 def _error_lines(log: str) -> str:
@@ -68,6 +77,57 @@ def _scores(gb, assignment: str, student: str) -> tuple[float, float, float]:
     return auto, auto_max, manual_max
 
 
+def stand_ins(folder: Path, expected: list[str]) -> dict[str, tuple[str, str, Path | None]]:
+    """notebook -> (kind, why, file to grade instead) for each expected notebook that cannot be graded as it is:
+    ("renamed", ...) a lone notebook under another name, ("unreadable", ...) a missing file or not a notebook."""
+    present = sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.name.startswith("."))
+    others = [p for p in present if p.name not in expected]
+    found = {}
+    for name in expected:
+        path = folder / name
+        if not path.is_file():
+            if len(expected) == 1 and len(others) == 1 and _problem(others[0]) is None:
+                found[name] = ("renamed", f"graded {others[0].name} as {name}", others[0])
+            else:
+                found[name] = ("unreadable", "no such file in the submission", None)
+        elif (why := _problem(path)) is not None:
+            found[name] = ("unreadable", why, None)
+    return found
+
+
+def _stand_in_autograde(config, coursedir, assignment: str, student: str, folder: Path,
+                        replaced: dict[str, tuple[str, str, Path | None]]) -> dict:
+    """nbgrader autograde of a scratch copy of the submission folder with the stand-ins in place."""
+    import json
+
+    from nbgrader.apps import NbGraderAPI
+
+    from seqlab.course.nbgrade.preprocessors import unreadable_stand_in
+
+    release = Path(coursedir.format_path(coursedir.release_directory, ".", assignment))
+    with tempfile.TemporaryDirectory(prefix="seqlab-stand-in-") as tmp:
+        scratch = Path(tmp) / student / assignment
+        scratch.mkdir(parents=True)
+        for path in folder.iterdir():
+            if path.is_file() and not path.is_symlink() and path.suffix != ".ipynb":
+                shutil.copy2(path, scratch / path.name)  # timestamp.txt, submission_secret.txt
+            elif path.suffix == ".ipynb" and path.name not in replaced and path.is_file() and not path.is_symlink():
+                shutil.copy2(path, scratch / path.name)
+        for name, (kind, why, instead) in replaced.items():
+            if kind == "renamed":
+                document = json.loads(instead.read_text(encoding="utf-8"))
+                document.setdefault("metadata", {}).setdefault("seqlab", {})["renamed_from"] = instead.name
+                (scratch / name).write_text(json.dumps(document), encoding="utf-8")
+                (scratch / instead.name).unlink(missing_ok=True)
+            else:
+                if not (release / name).is_file():
+                    raise FileNotFoundError(f"no released notebook {release / name}: run nbgrader generate_assignment")
+                (scratch / name).write_text(unreadable_stand_in(release / name, name, why), encoding="utf-8")
+        moved = copy.deepcopy(config)
+        moved.CourseDirectory.submitted_directory = tmp
+        return NbGraderAPI(config=moved).autograde(assignment, student, force=True, create=True)
+
+
 def main(args) -> int:
     import nbformat  # noqa: F401 (fail early, with the import error, when the nbgrader extra is missing)
     from nbgrader.api import Gradebook
@@ -75,6 +135,8 @@ def main(args) -> int:
     from sqlalchemy.exc import SAWarning
 
     from seqlab.course.nbgrade.config import course_config, ensure_bin_on_path
+    from seqlab.course.nbgrade.export import read_record
+    from seqlab.course.nbgrade.preprocessors import record_path, write_record
     from seqlab.grading.oracle import REPO_ROOT
     from seqlab.grading.seeds import default_secret_file, load_secret
 
@@ -116,32 +178,53 @@ def main(args) -> int:
         print(f"nothing to grade: no {submitted}")
         return 1 if args.student else 0
 
-    failures, rows = [], []
+    failures, rows, repaired = [], [], []
     for student in students:
         folder = Path(coursedir.format_path(coursedir.submitted_directory, student, args.assignment))
-        problems = [p for name in expected if (folder / name).is_file() and (p := _problem(folder / name))]
-        if problems:
-            with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
-                _forget(gb, coursedir, args.assignment, student)
-            failures.append(f"{student}: not graded: " + "; ".join(problems))
-            continue
+        replaced = stand_ins(folder, expected)
         start = time.perf_counter()
-        result = api.autograde(args.assignment, student, force=True, create=True)
+        if replaced:
+            result = _stand_in_autograde(config, coursedir, args.assignment, student, folder, replaced)
+        else:
+            result = api.autograde(args.assignment, student, force=True, create=True)
         seconds = time.perf_counter() - start
-        if not result["success"]:
-            log = (result.get("log") or "") + "\n" + (result.get("error") or "")
-            failures.append(f"{student}: nbgrader autograde failed: {_error_lines(log)}")
+        records = {name: read_record(record_path(coursedir, student, args.assignment, Path(name).stem))
+                   for name in expected}
+        if not result["success"] or any(record is None for record in records.values()):
+            why = _error_lines((result.get("log") or "") + "\n" + (result.get("error") or ""))
+            with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+                _forget(gb, args.assignment, student)
+            timestamp = (folder / "timestamp.txt").read_text().strip() if (folder / "timestamp.txt").is_file() else None
+            for name in expected:
+                write_record(record_path(coursedir, student, args.assignment, Path(name).stem), student=student,
+                             assignment=args.assignment, notebook=Path(name).stem, timestamp=timestamp,
+                             status=f"not graded: nbgrader autograde failed: {why}", scores={}, repairs=[])
+            failures.append(f"{student}: not graded: nbgrader autograde failed: {why}")
             continue
+        statuses = [r["status"] for r in records.values() if r["status"] != "graded"]
+        if statuses:
+            failures.append(f"{student}: " + "; ".join(statuses))
+        repairs = [(Path(name).stem, r["repairs"]) for name, r in records.items() if r["repairs"]]
+        if repairs:
+            repaired.append((student, repairs))
         with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
-            rows.append((student, *_scores(gb, args.assignment, student), seconds, len(expected)))
+            rows.append((student, *_scores(gb, args.assignment, student), sum(len(r) for _, r in repairs),
+                         seconds, len(expected)))
 
     width = max([len("student")] + [len(r[0]) for r in rows])
-    print(f"{'student':<{width}}  autograded  to grade by hand  seconds")
-    for student, auto, auto_max, manual, seconds, notebooks in rows:
-        print(f"{student:<{width}}  {auto:>5g} / {auto_max:<4g}  {manual:>16g}  {seconds:7.2f}"
+    print(f"{'student':<{width}}  autograded  to grade by hand  repairs  seconds")
+    for student, auto, auto_max, manual, repairs, seconds, notebooks in rows:
+        print(f"{student:<{width}}  {auto:>5g} / {auto_max:<4g}  {manual:>16g}  {repairs:>7}  {seconds:7.2f}"
               + (f" ({seconds / notebooks:.2f} per notebook)" if notebooks > 1 else ""))
+    for student, repairs in repaired:
+        for notebook, items in repairs:
+            where = record_path(coursedir, student, args.assignment, notebook).relative_to(root)
+            print(f"\n{student}: {len(items)} repair(s) before grading ({where}):")
+            for item in items:
+                print(f"  - {item['message']}")
     for failure in failures:
         print(f"ERROR {failure}", file=sys.stderr)
-    print(f"{len(rows)} submission(s) autograded, {len(failures)} not graded; scores are in {coursedir.db_url} "
-          f"(`nbgrader export`), autograded notebooks in {coursedir.autograded_directory}/")
+    print(f"\n{len(students)} submission(s): {len(students) - len(failures)} graded, {len(failures)} not graded; "
+          f"scores are in {coursedir.db_url} (`nbgrader export`), autograded notebooks in "
+          f"{coursedir.autograded_directory}/")
     return 1 if failures else 0

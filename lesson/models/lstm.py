@@ -1,4 +1,4 @@
-"""LSTM cell (the gates of torch.nn.LSTMCell) in the column-block convention.
+"""LSTM cell (the gates of torch.nn.LSTMCell) in the column-block convention: trusted code the lesson runs.
 
 With z = [x; h_prev] of shape (I + H, B) and one stacked weight W (4H, I + H), bias b (4H, 1):
 
@@ -11,11 +11,17 @@ With z = [x; h_prev] of shape (I + H, B) and one stacked weight W (4H, I + H), b
     h = o * tanh(c)                            (H, B)
 
 Equal to torch.nn.LSTMCell with weight_ih = W[:, :I], weight_hh = W[:, I:], bias_ih = b, bias_hh = 0.
+
+The sigmoid is written through tanh, sigmoid(a) = (1 + tanh(a / 2)) / 2: the same function, exact, and it cannot
+overflow for any finite a (tanh saturates at +-1 where 1 / (1 + exp(-a)) would compute exp(1000) = inf).
 """
 
 import numpy as np
 
-from .activations import sigmoid
+
+def sigmoid(a):
+    """Logistic sigmoid 1 / (1 + exp(-a)), elementwise, as (1 + tanh(a / 2)) / 2; keeps a's floating dtype."""
+    return 0.5 * (1 + np.tanh(0.5 * a))
 
 
 class LSTMCell:

@@ -1,4 +1,4 @@
-"""A vanilla (Elman) RNN with real backpropagation through time.
+"""A vanilla (Elman) RNN with real backpropagation through time: trusted code the lesson runs, no exercise's answer.
 
 Column-block convention: x_t is (I, B), h_t is (H, B), y_t is (O, B); weights are (out, in), biases (features, 1).
 
@@ -19,8 +19,6 @@ BPTT, with dy_t = dL/dy_t and dh_{T} carried = 0, for t = T-1 .. 0:
 """
 
 import numpy as np
-
-from . import gradient_clipping as _default_clipping
 
 PARAMS = ("Wxh", "Whh", "Why", "bh", "by")
 
@@ -183,12 +181,16 @@ class SimpleRNN:
         - lr: learning rate; theta <- theta - lr * g.
         - max_norm: None, or the bound for clipping.clip_grad_norm (2-norm over all parameter gradients).
         - clip_value: None, or the bound for clipping.clip_grad_value.
-        - clipping: a module with clip_grad_norm and clip_grad_value (default reference.gradient_clipping).
+        - clipping: an object with clip_grad_norm(grads, max_norm) and clip_grad_value(grads, clip_value) that
+          clip a dict of arrays in place (exercise 1's API), needed when max_norm or clip_value is given. The
+          lesson passes the one lesson.exercise_code chose: the student's, torch's, or reference/'s.
 
         Returns: dict(loss=float, grad_norm=float), grad_norm being the 2-norm of all parameter gradients
         BEFORE clipping. The parameters are rebound to new arrays (arrays a caller set are not modified).
         """
-        clipping = _default_clipping if clipping is None else clipping
+        if clipping is None and (max_norm is not None or clip_value is not None):
+            raise ValueError("clipping needs an implementation: pass clipping= (an object with clip_grad_norm "
+                             "and clip_grad_value)")
         outputs, hiddens = self.forward(inputs, h0)
         L, doutputs = self.loss(outputs, targets)
         all_grads = self.backward(inputs, hiddens, doutputs)
