@@ -48,6 +48,21 @@ def without_timing(report: dict) -> dict:
     return report
 
 
+def differences(merged: dict, unsharded: dict) -> list[str]:
+    """The fields that differ, check by check and in meta, for a failure message that fits on a screen."""
+    merged, unsharded = without_timing(merged), without_timing(unsharded)
+    found = [f"meta.{key}: {merged['meta'].get(key)!r} != {unsharded['meta'].get(key)!r}"
+             for key in sorted(set(merged["meta"]) | set(unsharded["meta"]))
+             if merged["meta"].get(key) != unsharded["meta"].get(key)]
+    for name, exercise in merged["exercises"].items():
+        theirs = {t["name"]: t for t in unsharded["exercises"].get(name, {}).get("tests", [])}
+        for check in exercise.get("tests", []):
+            other = theirs.get(check["name"], {})
+            found += [f"{name}.{check['name']}.{key}: {check.get(key)!r} != {other.get(key)!r}"
+                      for key in sorted(set(check) | set(other)) if check.get(key) != other.get(key)]
+    return found
+
+
 def python_wrapper(folder: Path) -> Path:
     """A `python` on PATH that is this test's interpreter (the image's python, in the Kubernetes Job)."""
     folder.mkdir()
@@ -107,7 +122,7 @@ def test_shards_and_merge_equal_the_unsharded_run(generated_class, sharded):
         for student in students:
             one = json.loads((unsharded / folder / f"{student}.json").read_text())
             other = json.loads((merged / folder / f"{student}.json").read_text())
-            assert without_timing(other) == without_timing(one), (folder, student)
+            assert without_timing(other) == without_timing(one), (folder, student, differences(other, one))
     assert (merged / "grades.csv").read_text() == (unsharded / "grades.csv").read_text()
     settings = classroom.manifest(merged)
     assert settings["merged_from"] == [str(p) for p in sharded["outputs"]] and settings["shard"] is None
