@@ -3,7 +3,8 @@
 #   * bubblewrap (namespaces: the child sees only python, numpy and its work directory; no network;
 #     the grading process and its /proc are invisible to it), and
 #   * unprivileged sandbox users seqlab-sandbox0..N-1 (one per concurrent child), because the grader
-#     runs as root and RLIMIT_NPROC / PR_SET_DUMPABLE / file permissions do not bind a root child.
+#     runs as root and RLIMIT_NPROC / PR_SET_DUMPABLE / file permissions do not bind a root child. They are
+#     used with or without bubblewrap (where a container forbids namespaces, they are what holds the child).
 # Idempotent and non-interactive: a second run changes nothing. Needs root on Debian/Ubuntu for the
 # system part; as a normal user it only reports what is missing (the sandbox then runs in its
 # weaker "best" mode).

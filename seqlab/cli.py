@@ -18,7 +18,7 @@ from seqlab.grading.registry import get as get_exercise
 def cmd_grade(args) -> int:
     from seqlab.grading.grader import grade
     from seqlab.grading.oracle import REPO_ROOT, default_oracle
-    from seqlab.grading.sandbox import Limits
+    from seqlab.grading.sandbox import Limits, SandboxUnavailable, require_private_workdirs
     from seqlab.grading.seeds import PUBLIC, default_secret_file, load_secret, official
 
     folder = Path(args.folder)
@@ -41,9 +41,15 @@ def cmd_grade(args) -> int:
         oracle = default_oracle(args.official)
     except FileNotFoundError as exc:
         raise SystemExit(str(exc)) from None
+    allow_unisolated = False
     if args.official:
         if not args.student:
             print("seqlab grade: --official needs --student ID", file=sys.stderr)
+            return 2
+        try:
+            allow_unisolated = require_private_workdirs(args.allow_unisolated)
+        except SandboxUnavailable as exc:
+            print(f"seqlab grade: {exc}", file=sys.stderr)
             return 2
         secret_file = Path(args.secret_file) if args.secret_file else default_secret_file(REPO_ROOT)
         try:
@@ -54,6 +60,8 @@ def cmd_grade(args) -> int:
     else:
         source = PUBLIC
     report = grade(folder, oracle, source, Limits(wall_seconds=args.timeout), args.only, args.check)
+    if allow_unisolated:
+        report.meta["allow_unisolated"] = True
     print(report.render())
     if args.json:
         report.write_json(Path(args.json))
@@ -71,6 +79,8 @@ def _add_grade_command(sub) -> None:
     g.add_argument("--official", action="store_true", help="inputs from the course's secret seed (instructors)")
     g.add_argument("--student", help="student id for --official")
     g.add_argument("--secret-file", help="grading secret (default: .seqlab/secret or $SEQLAB_SECRET_FILE)")
+    g.add_argument("--allow-unisolated", action="store_true",
+                   help="with --official: grade even where the children could reach each other (recorded in the report)")
     g.set_defaults(func=cmd_grade)
 
 

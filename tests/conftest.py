@@ -1,5 +1,6 @@
 """Shared fixtures for the kit's own tests."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,15 @@ def generated_class(tmp_path_factory):
     assert done.returncode == 0, done.stdout + done.stderr
     return {"root": root, "submissions": root / "submissions", "out": root / "out", "described": kept,
             "options": options}
+
+
+@pytest.fixture(autouse=True)
+def _path_restored():
+    """PATH as it was before each test: the nbgrader commands put this interpreter's bin folder on it in process
+    (alembic must be found), which changes how later reports write their rerun lines (`python` or its path)."""
+    path = os.environ.get("PATH")
+    yield
+    if path is None:
+        os.environ.pop("PATH", None)
+    else:
+        os.environ["PATH"] = path

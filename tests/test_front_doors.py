@@ -1,12 +1,13 @@
-"""Both front doors on every corpus file: `seqlab grade` and `pytest --seqlab` give the same per-check results.
+"""Both front doors on the corpora: `seqlab grade` and `pytest --seqlab` give the same per-check results.
 
-Every case of tests/corpus is graded by both front doors, each given the arguments a user types (`seqlab grade`
+Every case of the submission corpora (``OFFICIAL``) is graded by both front doors, each given the arguments a user types (`seqlab grade`
 through its entry point, `seqlab.cli.main`, in this process; pytest in a fresh process): the mutants on
 public inputs, the hostile and hostile_class cases on official inputs (as they are meant to be graded, and where
 the pytest front door must be safe: nothing of the submission's is loaded). Compared check by check:
 
 * the two JSON reports (`seqlab grade --json`, `pytest --seqlab-json`): passed, points, max points, message,
-  detail, mistake ids, diagnosis, and the meta; a rerun line in both or in neither (each names its own door);
+  detail, mistake ids, diagnosis, the kind of error, parts, probes, findings, explanation, the exception
+  record, and the meta; a rerun line in both or in neither (each names its own door);
 * pytest's own verdict of each item (its JUnit XML): failed exactly when the check failed, the points and max
   points as properties, the check's message as the failure's first line, and pytest's exit status.
 
@@ -42,8 +43,13 @@ STRICT = os.environ.get("SEQLAB_SANDBOX", "").lower() == "required" or os.enviro
 SECRET = "front-doors-test-secret-0123456789abcdef"
 STUDENT_PLUGINS = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # with -p seqlab (its entry point)
 
-# How each corpus is graded: the mutants on public inputs, the hostile corpora officially.
-OFFICIAL = {"mutants": False, "hostile": True, "hostile_class": True}
+# How each corpus is graded: the mutants and the crashes (exceptions as data) on public inputs, the hostile
+# corpora officially.
+OFFICIAL = {"mutants": False, "crashes": False, "hostile": True, "hostile_class": True}
+# The other corpora are graded through one door by their own tests: the feedback corpora (combined, conventions,
+# null: what the words say, the same core either way) by test_feedback_corpora, the environments (isolation,
+# gradescope) by test_class_isolation and test_gradescope.
+ELSEWHERE = {"combined", "conventions", "null", "isolation", "gradescope"}
 SECONDS = 30.0  # wall-clock limit per exercise: generous on a shared machine (memory_bomb takes ~3 s when idle)
 HANG_SECONDS = 1.0  # for the cases that never finish: they use all of it, once per door
 CASES = {(corpus, name): case for corpus in OFFICIAL
@@ -134,12 +140,14 @@ def junit_items(root: ET.Element) -> dict[tuple[str, str], dict]:
     return items
 
 
-COMPARED = ("passed", "points", "max_points", "message", "detail", "mistakes", "diagnosis")
+COMPARED = ("passed", "points", "max_points", "message", "detail", "mistakes", "diagnosis", "error", "parts", "probes",
+            "findings", "explanation", "exception")
 
 
 def test_the_corpora_are_all_here():
-    assert {corpus for corpus, _ in CASES} == set(OFFICIAL) == {p.name for p in CORPUS.iterdir() if p.is_dir()}
-    assert len(CASES) >= 80  # 47 mutants, 13 hostile, 26 hostile_class cases when this was written
+    on_disk = {p.name for p in CORPUS.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert {corpus for corpus, _ in CASES} == set(OFFICIAL) == on_disk - ELSEWHERE
+    assert len(CASES) >= 90  # 47 mutants, 9 crashes, 18 hostile, 25 hostile_class cases when this was written
 
 
 @pytest.mark.parametrize("key", sorted(CASES), ids=lambda key: f"{key[0]}/{key[1]}")

@@ -250,6 +250,23 @@ def test_lying_comparisons_pass_a_naive_grader(case, exercise, tmp_path):
     assert "reference" not in (folder / f"{exercise}.py").read_text()  # no right answers inside
 
 
+FORBIDDEN_IMPORTS = ("torch_gru", "scipy_softmax", "seqlab_reference", "reference_import", "nbgrader_import",
+                     "ipython_import")
+
+
+@pytest.mark.parametrize("case", FORBIDDEN_IMPORTS)
+def test_forbidden_imports_pass_a_naive_grader(case, tmp_path):
+    """Each imports what the grader's environment holds (torch, scipy, seqlab, reference, nbgrader, IPython) through
+    import, __import__ or importlib; a grader that imports the module where it runs gives full marks."""
+    folder, exercise = hostile_copy(tmp_path, case), ALL_CASES[case]["exercise"]
+    done = naive(folder, exercise, timeout=120)
+    assert done.returncode == 0 and PASSED in done.stdout, done.stderr[-2000:]
+    forbidden = re.search(r"tried to import (\w+)", CASES[case]["expect"]).group(1)
+    source = (folder / f"{exercise}.py").read_text()
+    assert re.search(rf"\bimport {forbidden}\b|\bfrom {forbidden}[ .]|__import__\(\"{forbidden}|"
+                     rf"import_module\(\"{forbidden}", source), f"{case} does not import {forbidden}"
+
+
 def test_reference_thief_passes_a_naive_grader(tmp_path):
     folder = hostile_copy(tmp_path, "reference_thief")  # outside the repository: it must search for it
     done = naive(folder, "gru")

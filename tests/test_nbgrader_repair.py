@@ -263,6 +263,10 @@ def test_places_in_the_module_become_places_in_cells():
             == f"SyntaxError: invalid syntax (cell 'gru-2-GRUCell', line {cell_line})")
     assert (located(f"ValueError: bad (line {forward + 1} in forward)", "gru.py", module)
             == f"ValueError: bad (cell 'gru-2-GRUCell', line {cell_line + 1}, in forward)")
+    assert (located(f"ValueError: bad (line {forward + 1} in forward: h = W @ x)", "gru.py", module)
+            == f"ValueError: bad (cell 'gru-2-GRUCell', line {cell_line + 1}, in forward: h = W @ x)")
+    assert (located(f"exp overflowed on line {forward + 1} (e = np.exp(a))", "gru.py", module)
+            == f"exp overflowed in cell 'gru-2-GRUCell', line {cell_line + 1} (e = np.exp(a))")
     assert located("ValueError: bad (line 48 in _sum)", "gru.py", module) == "ValueError: bad (line 48 in _sum)"
 
 
@@ -279,13 +283,15 @@ def test_graded_messages_name_the_magic_and_the_cell_line_and_hide_the_inputs():
                               "answer cells are graded as plain Python: remove `%%capture` (cell 'gru-2-GRUCell', "
                               "line 1)"),
                              (raising, f"raised ValueError: array(<array>)<path> (cell 'gru-2-GRUCell', line "
-                                       f"{body + 1}, in forward)")):
+                                       f"{body + 1}, in forward: raise ValueError(repr(x) + __file__))")):
         module = build_module("gru", notebook_template(RELEASE), {"gru-2-GRUCell": answer})
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "gru.py").write_text(module.source)
             report = grade(Path(tmp), ReferenceOracle(), PUBLIC, only="gru")
-        said = {t.detail for t in in_cell_terms(report, {"gru": module}).exercises["gru"].tests if not t.passed}
-        assert expected in said, said
+        failed = [t for t in in_cell_terms(report, {"gru": module}).exercises["gru"].tests if not t.passed]
+        assert expected in {t.detail for t in failed}, {t.detail for t in failed}
+        if answer is raising:  # the structured record names the cell too
+            assert {t.exception["cell"] for t in failed if t.exception} == {f"cell 'gru-2-GRUCell', line {body + 1}"}
 
 
 # --- class grading reads notebooks the same way ---------------------------------------------------------------------

@@ -52,9 +52,10 @@ def test_the_spec_is_whole(name):
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_every_known_mistake_has_its_variant_and_its_id(name):
     exercise = get(name)
-    variants = importlib.import_module(f"reference.mistakes.{name}").VARIANTS
-    assert list(variants) == [m.key for m in exercise.mistakes], "the same keys, in the spec's order"
+    module = importlib.import_module(f"reference.mistakes.{name}")
+    assert list(module.SWITCHES) == [m.key for m in exercise.mistakes], "the same keys, in the spec's order"
     for m in exercise.mistakes:
+        assert module.SWITCHES[m.key] and hasattr(module.variant(**module.SWITCHES[m.key]), exercise.api[0])
         assert m.id == f"{name}.{m.key}" and mistake(m.id) is m and m.message
         assert m.key.isidentifier() and m.key == m.key.lower()
     assert len({m.message for m in exercise.mistakes}) == len(exercise.mistakes)

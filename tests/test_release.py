@@ -105,6 +105,35 @@ def test_release_grades_with_public_data_exactly_as_the_instructor_repo(repo, re
     assert in_release["meta"]["reference_hash"] == in_repo["meta"]["reference_hash"]
 
 
+PUBLIC_DATA_LIMIT = 10 * 1024 * 1024  # the issue's bound on what a release ships as data
+
+
+def test_release_diagnoses_exactly_as_the_instructor_repo(repo, release, tmp_path):
+    """The same mistakes, parts, probes, findings and words from the public data as from reference/: one folder
+    with a combined-mistake submission per exercise (tests/corpus/combined)."""
+    from seqlab.grading.registry import EXERCISES
+    from tests.corpus import load, materialize
+
+    cases = load("combined")
+    folder = tmp_path / "wrong"
+    for name in EXERCISES:
+        case = next(c for c in cases.values() if c["exercise"] == name)
+        materialize(case, folder, key=False)
+    in_release = _grade_json(folder, release, tmp_path, "release-wrong")
+    in_repo = _grade_json(folder, repo, tmp_path, "repo-wrong")
+    assert in_release["total"] == in_repo["total"] < 100
+    named = 0
+    for name in EXERCISES:
+        # everything but the rerun line, which names the interpreter as seen from where it ran (release or repo)
+        ours, theirs = ([{k: v for k, v in t.items() if k != "rerun"} for t in report["exercises"][name]["tests"]]
+                        for report in (in_release, in_repo))
+        assert ours == theirs
+        named += sum(bool(t["mistakes"]) for t in ours)
+    assert named >= len(EXERCISES)
+    size = sum(p.stat().st_size for p in (release / "seqlab" / "grading" / "public_data").iterdir())
+    assert size < PUBLIC_DATA_LIMIT, size
+
+
 def test_release_refuses_official_grading(release, repo):
     run = subprocess.run([sys.executable, "-m", "seqlab", "grade", str(repo / "solutions"), "--official",
                           "--student", "s1"], cwd=release, capture_output=True, text=True, timeout=60)

@@ -11,6 +11,7 @@ release's pyproject.toml; a file opened must exist. A command of no known kind f
 check.
 """
 
+import os
 import re
 import shlex
 import subprocess
@@ -88,7 +89,10 @@ def check(release, command, depth=0):
     if program == "pytest":  # the venv's pytest script is its python's `-m pytest`
         words, program = ["python", "-m", "pytest", *words[1:]], "python"
     if program == "make":
-        dry = subprocess.run(["make", "-n", *words[1:]], cwd=release, capture_output=True, text=True, timeout=60)
+        # as a reader runs it, not as a sub-make of `make test` (which would print "make[1]: Entering directory")
+        alone = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        dry = subprocess.run(["make", "-n", "--no-print-directory", *words[1:]], cwd=release, capture_output=True,
+                             text=True, timeout=60, env=alone)
         assert dry.returncode == 0, f"{command}: {dry.stderr}"
         assert depth == 0, f"{command}: make calls make"
         for line in dry.stdout.splitlines():

@@ -1,9 +1,12 @@
 """The sandbox against hostile children: each exploit is first shown to work when run naively, then stopped.
 
 A hostile case that would pass only because a protection is missing fails under SEQLAB_SANDBOX=required or in
-CI (CI=true), and is skipped, naming the missing protection, elsewhere.
+CI (CI=true), and is skipped, naming the missing protection, elsewhere. Tests taking the ``mode`` fixture run twice:
+on this machine as it is (bubblewrap, in CI) and as a root grader where bubblewrap cannot start (a Docker
+container's capabilities: no CAP_SYS_ADMIN), where the sandbox users alone (Landlock off) must hold.
 """
 
+import dataclasses
 import json
 import os
 import shutil
@@ -11,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import uuid
@@ -21,7 +25,8 @@ import numpy as np
 import pytest
 
 from seqlab.grading import sandbox
-from seqlab.grading.sandbox import ChildOutcome, Limits, SandboxUnavailable, active_protections, run_isolated
+from seqlab.grading.sandbox import (ChildOutcome, Limits, SandboxUnavailable, active_protections, python_argv,
+                                   run_isolated)
 
 PY = sys.executable
 LINUX = sys.platform.startswith("linux")
@@ -58,6 +63,32 @@ def need(*names: str, any_of: bool = False) -> None:
     pytest.skip(reason)
 
 
+def without_bwrap(monkeypatch, landlock: bool) -> sandbox._Plan:
+    """This machine as a root grader where bubblewrap cannot start; with `landlock=False`, without Landlock too
+    (a container whose seccomp profile refuses it): the sandbox users are then all that holds the child."""
+    if os.geteuid() != 0:
+        pytest.skip("the sandbox users are used only by a root grader")
+    plan = sandbox._probe_plan(allow_bwrap=False)
+    if not plan.users:
+        message = "no seqlab-sandbox users (run .ci/install-sandbox.sh as root)"
+        pytest.fail(message) if STRICT else pytest.skip(message)
+    if not landlock:
+        plan = dataclasses.replace(plan, landlock=0,
+                                   protections=tuple(p for p in plan.protections if not p.startswith("landlock")))
+    elif not plan.landlock:
+        pytest.skip("this kernel has no Landlock")
+    monkeypatch.setattr(sandbox, "_plan", lambda: plan)
+    monkeypatch.setenv("SEQLAB_SANDBOX", "best")  # what such a machine can run: required would refuse it
+    return plan
+
+
+@pytest.fixture(params=["machine", "without_bwrap"])
+def mode(request, monkeypatch) -> str:
+    if request.param == "without_bwrap":
+        without_bwrap(monkeypatch, landlock=False)
+    return request.param
+
+
 def snippet(code: str) -> str:
     return ATTEMPT + textwrap.dedent(code)
 
@@ -69,7 +100,8 @@ def naive(code: str, cwd: Path, stdin: bytes = b"", timeout: float = 30, env=Non
 
 
 def isolated(code: str, workdir: Path, limits: Limits = Limits(), stdin: bytes = b"", **kw) -> ChildOutcome:
-    return run_isolated([PY, "-I", "-S", "-c", code], workdir, limits, stdin, **kw)
+    """The same child as the grader's: python_argv (-I -S, NUMPY_ONLY, the private numpy site) in the sandbox."""
+    return run_isolated(python_argv(code), workdir, limits, stdin, **kw)
 
 
 def results_of(text: str | bytes) -> dict:
@@ -109,16 +141,23 @@ def zombie_children() -> list[int]:
     return found
 
 
-def reap_orphans() -> None:
-    """A naive child's orphans are reparented to us (the subreaper) when they exit: reap them.
+def reap_orphans(expected: int = 0, seconds: float = 5.0) -> None:
+    """A naive child's orphans are reparented to us (the subreaper) when they exit: reap them, waiting (a while)
+    for `expected` of them when they may still be exiting.
 
     Only called where no subprocess.Popen of the test is waiting for its own child.
     """
-    for pid in zombie_children():
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
+    deadline, reaped = time.monotonic() + seconds, 0
+    while True:
+        for pid in zombie_children():
+            try:
+                os.waitpid(pid, 0)
+                reaped += 1
+            except ChildProcessError:
+                pass
+        if reaped >= expected or time.monotonic() > deadline:
+            return
+        time.sleep(0.01)
 
 
 def kill_marked(marker: str) -> None:
@@ -209,16 +248,14 @@ def test_workdir_may_not_overlap_the_answer_key():
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def test_numpy_child_writes_arrays_the_parent_reads(workdir):
-    """The driver's own pattern: -I -S, numpy's site-packages handed over in argv, inputs from the parent."""
+def test_numpy_child_writes_arrays_the_parent_reads(workdir, mode):
+    """The driver's own pattern: python_argv (-I -S, the private numpy site), inputs from the parent."""
     np.save(workdir / "x.npy", np.arange(6.0).reshape(2, 3))
     (workdir / "request.json").write_text('{"scale": 2.0}')
     os.chmod(workdir / "request.json", 0o600)  # written privately by the parent: the child must still read it
-    site = str(Path(np.__file__).resolve().parent.parent)
     code = textwrap.dedent(
         """
         import json, os, sys
-        sys.path.append(sys.argv[1])
         import numpy as np
         x = np.load("x.npy")
         scale = json.load(open("request.json"))["scale"]
@@ -228,7 +265,7 @@ def test_numpy_child_writes_arrays_the_parent_reads(workdir):
         print("done")
         """
     )
-    outcome = run_isolated([PY, "-I", "-S", "-c", code, site], workdir)
+    outcome = run_isolated(python_argv(code), workdir)
     assert outcome.returncode == 0, outcome.output
     assert outcome.output == "done\n" and not outcome.timed_out and not outcome.output_truncated
     assert outcome.protections == active_protections()
@@ -237,10 +274,16 @@ def test_numpy_child_writes_arrays_the_parent_reads(workdir):
         np.testing.assert_array_equal(data["y"], 2 * x)
         np.testing.assert_array_equal(data["gram"], x @ x.T)
     status = json.loads((workdir / "results" / "0.json").read_text())
-    assert status["cwd"] == str(workdir.resolve())
-    assert status["env"].pop("PWD", status["cwd"]) == status["cwd"]  # bwrap's --chdir sets it
+    cwd = status["cwd"]
+    if "private_filesystem" in active_protections():  # bubblewrap shows the work folder where it is
+        assert cwd == str(workdir.resolve())
+    else:  # a private copy of it that only this child's user may open
+        assert cwd.endswith("/work") and cwd != str(workdir.resolve())
+    assert status["env"].pop("PWD", cwd) == cwd  # bwrap's --chdir sets it
+    library_path = status["env"].pop("LD_LIBRARY_PATH", None)  # only for a copy of the interpreter (no bwrap)
+    assert library_path is None or library_path.startswith(tempfile.gettempdir())
     assert status["env"] == {
-        "PATH": "/usr/bin:/bin", "HOME": str(workdir.resolve()), "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
+        "PATH": "/usr/bin:/bin", "HOME": cwd, "TMPDIR": cwd, "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
     }
     for path in [workdir, *workdir.rglob("*")]:  # given back to the grading user, deletable
@@ -254,7 +297,7 @@ def test_four_concurrent_numpy_children_take_under_3_seconds(tmp_path):
     def one(i):
         work = tmp_path / f"w{i}"
         work.mkdir()
-        return work, run_isolated([PY, "-I", "-c", code], work)
+        return work, run_isolated(python_argv(code), work)
 
     start = time.monotonic()
     with ThreadPoolExecutor(4) as pool:
@@ -329,7 +372,7 @@ def test_a_200_mb_stdout_flood_is_capped_and_drained(workdir):
 
 
 @pytest.mark.parametrize("main", ["exits", "loops"])
-def test_a_setsid_double_fork_escapee_is_killed(workdir, naive_dir, main):
+def test_a_setsid_double_fork_escapee_is_killed(workdir, naive_dir, main, mode):
     marker = f"escapee-{uuid.uuid4().hex}"
     code = textwrap.dedent(
         f"""
@@ -363,7 +406,7 @@ def test_a_setsid_double_fork_escapee_is_killed(workdir, naive_dir, main):
     assert marker_pids(marker) == []
 
 
-def test_a_fork_bomb_stops_at_rlimit_nproc(workdir, naive_dir):
+def test_a_fork_bomb_stops_at_rlimit_nproc(workdir, naive_dir, mode):
     marker = f"bomb-{uuid.uuid4().hex}"
     code = textwrap.dedent(
         f"""
@@ -421,20 +464,23 @@ def test_a_200_mb_file_stops_at_rlimit_fsize(workdir, naive_dir):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def test_the_child_cannot_kill_its_parent(workdir, naive_dir):
+def test_the_child_cannot_kill_its_parent(workdir, naive_dir, mode):
     code = "import os, signal\nprint(os.getppid(), flush=True)\nos.kill(os.getppid(), signal.SIGKILL)"
     wrapper = subprocess.run(["/bin/sh", "-c", '"$0" -I -S -c "$1"; echo parent alive', PY, code],
                              cwd=naive_dir, capture_output=True)
     assert wrapper.returncode == -signal.SIGKILL and b"parent alive" not in wrapper.stdout  # naively it can
-    reap_orphans()  # the naive child outlived its shell
-    need("pid_namespace")
+    reap_orphans(expected=1)  # the naive child outlived its shell, and may still be exiting
+    need("pid_namespace", "unprivileged_uid", any_of=True)
     outcome = isolated(code, workdir)
-    # its parent lies outside its pid namespace: getppid() is 0, which names no process to kill; this
-    # process, the real parent, is still here to read the outcome
-    assert outcome.output.split()[0] == "0"
+    if "pid_namespace" in active_protections():
+        # its parent lies outside its pid namespace: getppid() is 0, which names no process to kill; this
+        # process, the real parent, is still here to read the outcome
+        assert outcome.output.split()[0] == "0"
+    else:  # it names this process, which a sandbox user may not signal
+        assert outcome.output.split()[0] == str(os.getpid()) and "PermissionError" in outcome.output
 
 
-def test_the_child_cannot_kill_ptrace_or_read_pids_it_is_given(workdir, naive_dir, victim):
+def test_the_child_cannot_kill_ptrace_or_read_pids_it_is_given(workdir, naive_dir, victim, mode):
     code = snippet(
         """
         import ctypes, signal
@@ -510,9 +556,9 @@ def test_the_answer_key_is_out_of_reach(workdir, naive_dir, tmp_path):
 
 
 def test_a_secret_inside_what_the_child_must_see_is_covered(workdir):
-    """Secrets named inside a mounted folder (here: parts of numpy's own package) are covered, not shown."""
+    """Secrets named inside a mounted folder (here: parts of the child's own numpy) are covered, not shown."""
     need("private_filesystem")
-    package = Path(np.__file__).resolve().parent
+    package = Path(python_argv("pass")[5]) / "numpy"  # the private site's numpy, which the child sees
     code = snippet(
         """
         package = sys.stdin.read()
@@ -575,7 +621,7 @@ def test_links_and_fifos_the_child_leaves_are_removed(workdir, naive_dir):
     shutil.rmtree(workdir)
 
 
-def test_kill_minus_one_inside_only_kills_the_child(workdir):
+def test_kill_minus_one_inside_only_kills_the_child(workdir, mode):
     """kill(-1) as root outside a sandbox would take the machine down: only ever run inside one."""
     need("pid_namespace", "unprivileged_uid", any_of=True)
     bystander = subprocess.Popen([PY, "-I", "-S", "-c", "import time; time.sleep(60)"])
@@ -588,7 +634,7 @@ def test_kill_minus_one_inside_only_kills_the_child(workdir):
         bystander.wait()
 
 
-def test_concurrent_children_use_different_users(tmp_path):
+def test_concurrent_children_use_different_users(tmp_path, mode):
     need("unprivileged_uid")
     if os.geteuid() != 0:
         pytest.skip("one user per child is only used when the grader runs as root")
@@ -611,3 +657,239 @@ def test_parallel_threads_keep_returncodes_apart(tmp_path):
 
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(one, range(8))) == list(range(8))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Numpy and the standard library only
+# ---------------------------------------------------------------------------------------------------------------
+
+FORBIDDEN = ("torch", "scipy", "seqlab", "reference", "nbgrader", "IPython")
+IMPORTS = snippet(
+    """
+    import importlib
+    for name in sys.stdin.read().split():
+        attempt(f"import {name}", lambda: exec(f"import {name}") or "imported")
+        attempt(f"__import__ {name}", lambda: __import__(name).__name__)
+        attempt(f"importlib {name}", lambda: importlib.import_module(name).__name__)
+    for name in ("numpy", "json", "ctypes"):
+        attempt(name, lambda: importlib.import_module(name).__name__)
+    if "ModuleNotFoundError" in results.values():
+        try:
+            import torch
+        except ModuleNotFoundError as error:
+            results["message"] = str(error)
+    report()
+    """
+)
+
+
+def test_the_private_site_holds_numpy_and_nothing_else():
+    site = Path(python_argv("pass")[5])
+    real = Path(np.__file__).resolve().parent.parent
+    expected = {"numpy"} | ({"numpy.libs"} if (real / "numpy.libs").is_dir() else set())
+    assert {p.name for p in site.iterdir()} == expected
+    assert (site / "numpy" / "__init__.py").read_bytes() == (real / "numpy" / "__init__.py").read_bytes()
+
+
+def test_only_numpy_and_the_standard_library_can_be_imported(workdir, mode):
+    """torch, scipy, seqlab, reference, nbgrader, IPython: importable where the grader runs (found there; the
+    hostile corpus's naive grader imports each, test_hostile.py), not in the child."""
+    found = subprocess.run([PY, "-c", "import importlib.util, sys\nprint([importlib.util.find_spec(n) is not None "
+                                      "for n in sys.argv[1:]])", *FORBIDDEN], cwd=REPO, capture_output=True, text=True,
+                           timeout=60)
+    assert found.stdout.strip() == str([True] * len(FORBIDDEN)), found.stdout + found.stderr
+    results = results_of(isolated(IMPORTS, workdir, stdin=" ".join(FORBIDDEN).encode()).output)
+    assert results.pop("message") == ("only numpy and the Python standard library are available to exercises "
+                                      "(tried to import torch)")
+    assert results == {**{f"{how} {name}": "ModuleNotFoundError" for name in FORBIDDEN
+                          for how in ("import", "__import__", "importlib")},
+                       "numpy": "ok:'numpy'", "json": "ok:'json'", "ctypes": "ok:'ctypes'"}
+
+
+def test_a_folder_appended_to_sys_path_finds_nothing(workdir, naive_dir):
+    """With the whole boundary even a child that drops the import hook and appends the grader's package folders to
+    sys.path finds nothing there: they are not mounted (or covered, where they lie inside what is)."""
+    import site
+
+    folders = [str(Path(np.__file__).resolve().parents[1]), *site.getsitepackages([sys.base_prefix]),
+               "/usr/lib/python3/dist-packages", str(REPO)]
+    folders = [f for f in dict.fromkeys(folders) if os.path.isdir(f) and os.listdir(f)]
+    code = snippet(
+        """
+        import importlib.util
+        sys.meta_path[:] = [f for f in sys.meta_path if "NumpyAndTheStandardLibraryOnly" not in repr(f)]
+        folders = sys.stdin.read().split("\\n")
+        sys.path.extend(folders)
+        for folder in folders:
+            attempt(folder, lambda: os.listdir(folder) and "listed")
+        for name in ("torch", "scipy", "IPython", "nbgrader", "seqlab", "reference", "yaml", "pip"):
+            attempt(name, lambda: importlib.util.find_spec(name) and "found")
+        report()
+        """
+    )
+    request = "\n".join(folders).encode()
+    naive_run = results_of(naive(code, naive_dir, stdin=request).stdout)
+    assert all(naive_run[f] == "ok:'listed'" for f in folders), naive_run  # naively every folder is there
+    assert naive_run["torch"] == naive_run["reference"] == "ok:'found'", naive_run
+    need("private_filesystem")
+    results = results_of(isolated(code, workdir, stdin=request).output)
+    assert all(results.pop(f) in ("FileNotFoundError", "PermissionError", "ok:[]") for f in folders), results
+    assert set(results.values()) == {"ok:None"}, results  # find_spec: no such module anywhere
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A root grader without bubblewrap (Gradescope, Docker): the sandbox users hold
+# ---------------------------------------------------------------------------------------------------------------
+
+STATUS = snippet(
+    """
+    fields = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
+    for key in ("Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs"):
+        results[key] = fields[key].split()
+    report()
+    """
+)
+
+
+def test_without_bwrap_the_child_is_an_unprivileged_sandbox_user(monkeypatch, workdir, naive_dir):
+    naive_run = results_of(naive(STATUS, naive_dir).stdout)
+    assert naive_run["Uid"] == ["0"] * 4 and int(naive_run["CapEff"][0], 16) != 0  # naively: root, capabilities
+    plan = without_bwrap(monkeypatch, landlock=False)
+    results = results_of(isolated(STATUS, workdir).output)
+    uid = int(results["Uid"][0])
+    assert results["Uid"] == [str(uid)] * 4 and (uid, int(results["Gid"][0])) in plan.users
+    assert results["Groups"] == [] and results["NoNewPrivs"] == ["1"]
+    assert all(int(results[key][0], 16) == 0 for key in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"))
+
+
+def test_without_bwrap_what_is_root_s_alone_stays_out_of_reach(monkeypatch, workdir, naive_dir, victim):
+    """Gradescope's layout: the source folder (reference, secret) is root's alone, 0700, and the results folder
+    root's; a sandbox user can neither read the one nor write the other, nor signal a root process."""
+    source = Path(tempfile.mkdtemp(prefix="seqlab-test-source-"))  # in /tmp: nothing above it is closed
+    results_dir = Path(str(source) + "-results")
+    try:
+        (source / "secret").write_text("the course secret")
+        results_dir.mkdir(mode=0o755)
+        os.chmod(source, 0o700)
+        code = snippet(
+            """
+            import signal
+            secret, results_dir, *pids = sys.stdin.read().split()
+            attempt("read secret", lambda: open(secret).read())
+            attempt("list source", lambda: os.listdir(os.path.dirname(secret)))
+            attempt("fake results", lambda: open(os.path.join(results_dir, "results.json"), "w").write("{}"))
+            for pid in pids:
+                attempt(f"kill {pid}", lambda: os.kill(int(pid), signal.SIGKILL))
+            report()
+            """
+        )
+        naive_run = results_of(naive(code, naive_dir, stdin=f"{source / 'secret'} {results_dir} {victim.pid}".encode()).stdout)
+        assert naive_run == {"read secret": "ok:'the course secret'", "list source": "ok:['secret']",
+                             "fake results": "ok:2", f"kill {victim.pid}": "ok:None"}  # naively, as root: all of it
+        (results_dir / "results.json").unlink()
+        without_bwrap(monkeypatch, landlock=False)
+        other = subprocess.Popen([PY, "-I", "-S", "-c", "import time; time.sleep(60)"])
+        try:
+            request = f"{source / 'secret'} {results_dir} {other.pid} {os.getpid()}".encode()
+            results = results_of(isolated(code, workdir, stdin=request).output)
+            assert other.poll() is None
+        finally:
+            other.kill()
+            other.wait()
+        assert results == {"read secret": "PermissionError", "list source": "PermissionError",
+                           "fake results": "PermissionError", f"kill {other.pid}": "PermissionError",
+                           f"kill {os.getpid()}": "PermissionError"}
+        assert not (results_dir / "results.json").exists()
+    finally:
+        shutil.rmtree(source)
+        shutil.rmtree(results_dir, ignore_errors=True)
+
+
+SIBLING = snippet(
+    """
+    import glob, time
+    role, token = sys.stdin.read().split()
+    if role == "victim":  # keeps its work in its own folder and checks it after a while
+        open("mine.txt", "w").write(token)
+        print("ready", flush=True)
+        time.sleep(1.5)
+        attempt("intact", lambda: open("mine.txt").read() == token)
+    else:  # looks for the victim's folder in the shared temporary folders, and writes into it
+        deadline, found = time.monotonic() + 1.2, set()
+        while time.monotonic() < deadline:
+            for folder in glob.glob("/tmp/*") + glob.glob("/tmp/*/*") + glob.glob("/tmp/*/*/*"):
+                path = os.path.join(folder, "mine.txt")
+                try:
+                    if open(path).read() == token:
+                        open(path, "w").write("sabotaged")
+                        found.add(path)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        results["sabotaged"] = len(found)
+    report()
+    """
+)
+
+
+def test_without_bwrap_concurrent_children_cannot_reach_each_other(monkeypatch, tmp_path):
+    """Each child works in a folder of its own user, 0700: a sibling running at the same time can neither read
+    nor write it (naively, children of one uid can)."""
+    token = uuid.uuid4().hex
+    shared = Path(tempfile.mkdtemp(prefix="seqlab-test-naive-"))  # where a naive grader's children work: /tmp
+    try:
+        (shared / "victim").mkdir()
+        (shared / "saboteur").mkdir()
+        victim_proc = subprocess.Popen([PY, "-I", "-S", "-c", SIBLING], cwd=shared / "victim", stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE)
+        victim_proc.stdin.write(f"victim {token}".encode())
+        victim_proc.stdin.close()
+        assert victim_proc.stdout.readline() == b"ready\n"
+        saboteur = naive(SIBLING, shared / "saboteur", stdin=f"saboteur {token}".encode())
+        assert results_of(saboteur.stdout) == {"sabotaged": 1}  # naively it found and overwrote the file
+        assert results_of(victim_proc.stdout.read()) == {"intact": "ok:False"}
+        victim_proc.wait()
+    finally:
+        shutil.rmtree(shared)
+    without_bwrap(monkeypatch, landlock=False)
+    works = [tmp_path / "victim", tmp_path / "saboteur"]
+    for work in works:
+        work.mkdir()
+    with ThreadPoolExecutor(2) as pool:
+        victim_run = pool.submit(isolated, SIBLING, works[0], stdin=f"victim {token}".encode())
+        time.sleep(0.3)
+        saboteur_run = pool.submit(isolated, SIBLING, works[1], stdin=f"saboteur {token}".encode())
+        assert results_of(saboteur_run.result().output) == {"sabotaged": 0}
+        assert results_of(victim_run.result().output) == {"intact": "ok:True"}
+    assert (works[0] / "mine.txt").read_text() == token  # given back to the caller's folder afterwards
+
+
+def test_without_bwrap_what_a_sandbox_user_leaves_in_tmp_is_removed(monkeypatch, workdir):
+    without_bwrap(monkeypatch, landlock=False)
+    name = f"/tmp/seqlab-test-leftover-{uuid.uuid4().hex}"
+    outcome = isolated(f"import os\nos.mkdir({name!r})\nopen({name!r} + '/note', 'w').write('for the next child')",
+                       workdir)
+    assert outcome.returncode == 0, outcome.output
+    assert not os.path.exists(name)
+
+
+def test_with_landlock_the_repository_and_tmp_are_out_of_reach(monkeypatch, workdir, naive_dir):
+    """Without bubblewrap, Landlock (where the kernel has it) holds the child to its interpreter, the numpy site,
+    the system's libraries and its own folder: the repository's answer key, /proc and /tmp are closed to it,
+    although they are readable by every user."""
+    code = snippet(
+        """
+        for path in sys.stdin.read().split():
+            attempt(path, (lambda: len(os.listdir(path))) if os.path.isdir(path) else (lambda: len(open(path).read())))
+        attempt("numpy", lambda: int(__import__("numpy").arange(4).sum()))
+        attempt("write here", lambda: open("here.txt", "w").write("x"))
+        report()
+        """
+    )
+    paths = [str(REPO / "solutions" / "gru.py"), str(REPO / "reference"), "/proc/1/cmdline", "/tmp", "/etc/passwd"]
+    naive_run = results_of(naive(code, naive_dir, stdin=" ".join(paths).encode()).stdout)
+    assert all(naive_run[p].startswith("ok:") for p in paths), naive_run
+    without_bwrap(monkeypatch, landlock=True)
+    results = results_of(isolated(code, workdir, stdin=" ".join(paths).encode()).output)
+    assert {p: results.pop(p) for p in paths} == {p: "PermissionError" for p in paths}
+    assert results == {"numpy": "ok:6", "write here": "ok:1"}

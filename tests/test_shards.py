@@ -39,13 +39,31 @@ def test_a_student_s_shard_is_a_fixed_hash_of_the_id():
 
 
 def without_timing(report: dict) -> dict:
-    """A report without what differs from one run to the next: when, and how long it took."""
+    """A report without what differs from one run to the next: when, how long it took, and the rerun lines (they
+    name the interpreter as the PATH of the process that graded finds it: `python` or its path)."""
     report = json.loads(json.dumps(report))
     for key in ("graded_at", "grading_seconds"):
         report["meta"].pop(key)
     for exercise in report["exercises"].values():
         exercise.pop("seconds")
+        for check in exercise.get("tests", []):
+            check.pop("rerun", None)
     return report
+
+
+def differences(merged: dict, unsharded: dict) -> list[str]:
+    """The fields that differ, check by check and in meta, for a failure message that fits on a screen."""
+    merged, unsharded = without_timing(merged), without_timing(unsharded)
+    found = [f"meta.{key}: {merged['meta'].get(key)!r} != {unsharded['meta'].get(key)!r}"
+             for key in sorted(set(merged["meta"]) | set(unsharded["meta"]))
+             if merged["meta"].get(key) != unsharded["meta"].get(key)]
+    for name, exercise in merged["exercises"].items():
+        theirs = {t["name"]: t for t in unsharded["exercises"].get(name, {}).get("tests", [])}
+        for check in exercise.get("tests", []):
+            other = theirs.get(check["name"], {})
+            found += [f"{name}.{check['name']}.{key}: {check.get(key)!r} != {other.get(key)!r}"
+                      for key in sorted(set(check) | set(other)) if check.get(key) != other.get(key)]
+    return found
 
 
 def python_wrapper(folder: Path) -> Path:
@@ -107,7 +125,7 @@ def test_shards_and_merge_equal_the_unsharded_run(generated_class, sharded):
         for student in students:
             one = json.loads((unsharded / folder / f"{student}.json").read_text())
             other = json.loads((merged / folder / f"{student}.json").read_text())
-            assert without_timing(other) == without_timing(one), (folder, student)
+            assert without_timing(other) == without_timing(one), (folder, student, differences(other, one))
     assert (merged / "grades.csv").read_text() == (unsharded / "grades.csv").read_text()
     settings = classroom.manifest(merged)
     assert settings["merged_from"] == [str(p) for p in sharded["outputs"]] and settings["shard"] is None

@@ -47,7 +47,7 @@ from seqlab.grading import atomic
 from seqlab.grading.fingerprint import tree_hash
 from seqlab.grading.registry import EXERCISES
 from seqlab.grading.report import Report
-from seqlab.grading.sandbox import Limits
+from seqlab.grading.sandbox import Limits, SandboxUnavailable
 from seqlab.grading.seeds import ASSIGNMENT, PUBLIC, SeedSource
 
 GRADING = Path(__file__).resolve().parents[1] / "grading"  # everything that decides a score
@@ -89,6 +89,7 @@ class Job:
     reference_hash: str
     assignment: str = ASSIGNMENT
     cpu_seconds: int = DEFAULT_LIMITS.cpu_seconds
+    allow_unisolated: bool = False  # graded although children could reach each other (recorded in the report)
 
 
 _ORACLE = None  # per worker process: the reference, imported once
@@ -133,7 +134,7 @@ def _grade(job: Job) -> Report:
     report.meta.update(student=sub.student, submission=str(sub.path), submission_kind=sub.kind,
                        submission_hash=sub_hash, grader_hash=job.grader_hash, cache_key=key,
                        graded_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                       grading_seconds=round(time.perf_counter() - start, 3))
+                       grading_seconds=round(time.perf_counter() - start, 3), allow_unisolated=job.allow_unisolated)
     return report
 
 
@@ -216,6 +217,7 @@ class ClassResult:
     protections: tuple[str, ...] = ()
     most_in_flight: int = 0  # the most students graded at once
     extra_started: int = 0  # students started beyond `workers` because cores sat idle
+    allow_unisolated: bool = False  # the children could reach each other, and the instructor allowed it
 
     @property
     def csv(self) -> Path:
@@ -283,11 +285,16 @@ def grade_class(submissions: Path, out: Path, *, workers: int | None = None, for
                 official: bool = False, secret: bytes | None = None, secret_file: Path | None = None,
                 wall_seconds: float = DEFAULT_LIMITS.wall_seconds, cpu_seconds: int = DEFAULT_LIMITS.cpu_seconds,
                 students: list[str] | None = None, shard: Shard | None = None, assignment: str = ASSIGNMENT,
-                progress: bool = True, root: Path | None = None) -> ClassResult:
+                progress: bool = True, root: Path | None = None, allow_unisolated: bool = False) -> ClassResult:
     """Grades every submission under `submissions` (those of `shard` only, when given) into `out` (see the
-    module docstring)."""
+    module docstring).
+
+    A machine whose children could reach each other (no bubblewrap, no root with sandbox users) is refused
+    (SandboxUnavailable) unless `allow_unisolated`; every report then records ``allow_unisolated: true``.
+    """
     from seqlab.grading.oracle import REPO_ROOT, reference_available
-    from seqlab.grading.sandbox import active_protections, require_boundary
+    from seqlab.grading.sandbox import (active_protections, readable_by_everyone, require_boundary,
+                                        require_private_workdirs)
 
     start = time.perf_counter()
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -297,6 +304,15 @@ def grade_class(submissions: Path, out: Path, *, workers: int | None = None, for
     if not reference_available(root):
         raise ClassGradingError(f"class grading needs the instructor's repository (no reference/ in {root})")
     require_boundary()  # SEQLAB_SANDBOX=required without the boundary: stop before grading anyone
+    allowed, allow_unisolated = allow_unisolated, require_private_workdirs(allow_unisolated)
+    if not {"private_filesystem", "landlock_filesystem"} & set(active_protections()) and (
+            Path(submissions).is_dir() and readable_by_everyone(Path(submissions))):
+        if not allowed:  # every child sees the whole file system: the submissions must be closed to other users
+            raise SandboxUnavailable(
+                f"{submissions} can be read by every user, the sandbox users included, and without bubblewrap or "
+                f"Landlock a submission's code could read the others: `chmod -R go-rwx {submissions}`, or pass "
+                f"--allow-unisolated to grade anyway (every report records it)")
+        allow_unisolated = True
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     with _Lock(out):
@@ -315,14 +331,15 @@ def grade_class(submissions: Path, out: Path, *, workers: int | None = None, for
             subs = [s for s in subs if shard.holds(s.student)]
         settings = {"submissions": str(Path(submissions).resolve()), "official": official, "wall_seconds": wall_seconds,
                     "cpu_seconds": int(cpu_seconds), "assignment": assignment, "shard": str(shard) if shard else None,
-                    "secret_file": str(secret_file) if secret_file else None}
+                    "secret_file": str(secret_file) if secret_file else None, "allow_unisolated": allow_unisolated}
         previous = {k: v for k, v in (_read_json(out / MANIFEST) or {}).items() if k != "last_run"}
         settings = previous | settings  # a merged class keeps what it was merged from (seqlab.course.shards)
         atomic.write_json(out / MANIFEST, settings, sort_keys=True)
         sources = _sources(subs, official, secret)
         reference = tree_hash(root / "reference")
         grader = grader_hash()
-        result = ClassResult(out, [s.student for s in subs], protections=tuple(active_protections()))
+        result = ClassResult(out, [s.student for s in subs], protections=tuple(active_protections()),
+                             allow_unisolated=allow_unisolated)
         jobs = []
         for sub in subs:
             sub_hash = submission_hash(submission_files(sub))
@@ -332,7 +349,7 @@ def grade_class(submissions: Path, out: Path, *, workers: int | None = None, for
                 result.cached.append(sub.student)
                 continue
             jobs.append(Job(sub, sources[sub.student], wall_seconds, out, grader, reference, assignment,
-                            int(cpu_seconds)))
+                            cpu_seconds=int(cpu_seconds), allow_unisolated=allow_unisolated))
         bar = _progress(len(subs), len(result.cached), progress)
         workers = workers or default_workers()
         try:
@@ -465,7 +482,8 @@ def regrade(out: Path, student: str, *, secret: bytes | None = None, progress: b
                        secret=secret, secret_file=Path(settings["secret_file"]) if settings.get("secret_file") else None,
                        wall_seconds=settings["wall_seconds"],
                        cpu_seconds=settings.get("cpu_seconds", DEFAULT_LIMITS.cpu_seconds), students=[student],
-                       shard=shard, assignment=settings["assignment"], progress=progress, root=root)
+                       shard=shard, assignment=settings["assignment"], progress=progress, root=root,
+                       allow_unisolated=settings.get("allow_unisolated", False))
 
 
 def override(out: Path, student: str, exercise: str, score: float | None, reason: str | None,
@@ -505,6 +523,10 @@ def _print_result(result: ClassResult) -> None:
     print(result.summary())
     print(f"reports: {result.out / 'reports'}  gradebook: {result.csv}")
     print(f"sandbox: {', '.join(result.protections) or 'none'}")
+    if result.allow_unisolated:
+        from seqlab.grading.sandbox import UNISOLATED
+
+        print(f"--allow-unisolated: {UNISOLATED}; every report records allow_unisolated: true")
 
 
 def main_grade(args) -> int:
@@ -515,8 +537,9 @@ def main_grade(args) -> int:
         result = grade_class(Path(args.submissions), Path(args.out), workers=args.workers, force=args.force,
                              official=args.official, secret=secret, secret_file=secret_path,
                              wall_seconds=args.timeout, cpu_seconds=args.cpu_limit, students=args.student or None,
-                             shard=shard, assignment=args.assignment, progress=not args.no_progress)
-    except (ClassGradingError, FileNotFoundError, ValueError) as exc:
+                             shard=shard, assignment=args.assignment, progress=not args.no_progress,
+                             allow_unisolated=args.allow_unisolated)
+    except (ClassGradingError, FileNotFoundError, ValueError, SandboxUnavailable) as exc:
         print(f"seqlab class-grade: {exc}", file=sys.stderr)
         return 2
     _print_result(result)
@@ -529,7 +552,7 @@ def main_regrade(args) -> int:
         settings = manifest(Path(args.out))
         secret, _ = _secret_for(settings["official"], args.secret_file or settings.get("secret_file"))
         result = regrade(Path(args.out), args.student, secret=secret, progress=not args.no_progress)
-    except (ClassGradingError, FileNotFoundError, ValueError) as exc:
+    except (ClassGradingError, FileNotFoundError, ValueError, SandboxUnavailable) as exc:
         print(f"seqlab class-regrade: {exc}", file=sys.stderr)
         return 2
     _print_result(result)

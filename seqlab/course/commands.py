@@ -112,6 +112,9 @@ def _add_class_commands(sub) -> None:
                         "outputs with class-merge")
     c.add_argument("--assignment", default="rnn_to_attention", help="nbgrader assignment folder name")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
+    c.add_argument("--allow-unisolated", action="store_true",
+                   help="grade even where the children could reach each other (no bubblewrap and no root with the "
+                        "sandbox users); every report records it")
     c.set_defaults(func=cmd_class_grade)
 
     r = sub.add_parser("class-regrade", help="grade one student of a class again (overrides are kept)")
@@ -143,6 +146,8 @@ def _add_class_commands(sub) -> None:
     z.add_argument("zip", help="the archive to write, e.g. autograder.zip")
     z.add_argument("--secret-file", help="grading secret packed into the archive (default: .seqlab/secret)")
     z.add_argument("--timeout", type=float, default=10.0, help="wall-clock seconds per exercise (default 10)")
+    z.add_argument("--require-sandbox", action="store_true",
+                   help="grade only with the sandbox's whole boundary (bubblewrap): SEQLAB_SANDBOX=required")
     z.set_defaults(func=cmd_gradescope)
 
 

@@ -1,13 +1,15 @@
 """A Gradescope autograder archive that grades with seqlab's own isolated grader, on official inputs.
 
-    seqlab gradescope autograder.zip
+    seqlab secret --create                           once per course: the secret the official inputs come from
+    seqlab gradescope autograder.zip [--require-sandbox]
 
 writes a zip with, at its root (Gradescope unpacks it into /autograder/source):
 
     setup.sh            run once, as root, when Gradescope builds the image: Python >= 3.11 with numpy in
                         /autograder/venv, then bubblewrap and the sandbox users (install-sandbox.sh)
     run_autograder      run for every submission: makes the archive's files root's alone, then grades
-                        /autograder/submission and writes /autograder/results/results.json
+                        /autograder/submission and writes /autograder/results/results.json; built with
+                        --require-sandbox it sets SEQLAB_SANDBOX=required (no grading without bubblewrap)
     seqlab/             the grader (every exercise in its own sandboxed child, judged after it exited)
     reference/          the trusted math the answers are computed with
     exercises/<assignment>/*.ipynb   the released notebook, when there is one (notebook submissions)
@@ -44,23 +46,28 @@ MAX_DEPTH = 4  # how deep a submission's folders are searched for the exercise f
 
 SETUP_SH = r"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (seqlab gradescope).
+# AUTOGRADER_ROOT and SEQLAB_PYTHON (an interpreter with numpy: no venv is built) exist for testing.
 set -euo pipefail
 cd "$(dirname "$0")"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null || true
-apt-get install -y -q --no-install-recommends python3 python3-venv python3-pip ca-certificates >/dev/null
-PY=python3
-if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
-    apt-get install -y -q --no-install-recommends python3.11 python3.11-venv >/dev/null
-    PY=python3.11
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+if [ -z "${SEQLAB_PYTHON:-}" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null || true
+    apt-get install -y -q --no-install-recommends python3 python3-venv python3-pip ca-certificates >/dev/null
+    PY=python3
+    if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+        apt-get install -y -q --no-install-recommends python3.11 python3.11-venv >/dev/null
+        PY=python3.11
+    fi
+    "$PY" -m venv "$ROOT/venv"
+    "$ROOT/venv/bin/pip" install -q --upgrade pip
+    "$ROOT/venv/bin/pip" install -q "numpy>=1.26"
 fi
-"$PY" -m venv /autograder/venv
-/autograder/venv/bin/pip install -q --upgrade pip
-/autograder/venv/bin/pip install -q "numpy>=1.26"
 # The boundary around student code: bubblewrap and unprivileged users. Best effort: where the container forbids
-# namespaces, seqlab grades with what remains and says so in every result (extra_data.protections).
+# namespaces, seqlab grades as the sandbox users without bubblewrap and says so in every result
+# (extra_data.protections), unless the archive was built with --require-sandbox.
 bash install-sandbox.sh || echo "setup.sh: sandbox install incomplete; seqlab will report what it has" >&2
-chmod -R go-rwx /autograder/source
+chmod -R go-rwx "$ROOT/source"
 """
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash
@@ -70,6 +77,7 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${SEQLAB_PYTHON:-$ROOT/venv/bin/python}"
 chmod -R go-rwx "$ROOT/source" 2>/dev/null || true  # the reference and the secret: root's alone
 mkdir -p "$ROOT/results"
+export SEQLAB_SANDBOX={{SANDBOX}}  # required: no grading without the whole boundary (seqlab gradescope --require-sandbox)
 cd "$ROOT/source"
 PYTHONPATH="$ROOT/source" exec "$PYTHON" -c 'import sys; from seqlab.course.gradescope import autograde; sys.exit(autograde(sys.argv[1]))' "$ROOT"
 """
@@ -93,19 +101,23 @@ def _tree(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 
 def build_archive(path: Path, secret: bytes, root: Path | None = None, wall_seconds: float = 10.0,
-                  assignment: str = ASSIGNMENT) -> list[str]:
-    """Writes the autograder zip to `path` (atomically); returns the names it holds."""
+                  assignment: str = ASSIGNMENT, require_sandbox: bool = False) -> list[str]:
+    """Writes the autograder zip to `path` (atomically); returns the names it holds.
+
+    `require_sandbox`: run_autograder sets SEQLAB_SANDBOX=required, so that a container where bubblewrap cannot
+    start grades nobody (each result says why) instead of grading without the whole boundary."""
     from seqlab.grading.fingerprint import tree_hash
     from seqlab.grading.oracle import REPO_ROOT, reference_available
 
     root = Path(root or REPO_ROOT)
     if not reference_available(root):
         raise FileNotFoundError(f"no reference/ in {root}: the archive is built from the instructor's repository")
-    config = {"wall_seconds": wall_seconds, "assignment": assignment, "student_key": "id",
+    sandbox = "required" if require_sandbox else "best"
+    config = {"wall_seconds": wall_seconds, "assignment": assignment, "student_key": "id", "sandbox": sandbox,
               "built_with": __version__, "reference_hash": tree_hash(root / "reference")}
     files: list[tuple[str, bytes, int]] = [
         ("setup.sh", SETUP_SH.encode(), 0o755),
-        ("run_autograder", RUN_AUTOGRADER.encode(), 0o755),
+        ("run_autograder", RUN_AUTOGRADER.replace("{{SANDBOX}}", sandbox).encode(), 0o755),
         (CONFIG, json.dumps(config, indent=2).encode(), 0o644),
         (".seqlab/secret", secret + b"\n", 0o600),
     ]
@@ -125,17 +137,21 @@ def build_archive(path: Path, secret: bytes, root: Path | None = None, wall_seco
 
 
 def main_build(args) -> int:
-    """seqlab gradescope OUT.zip [--secret-file F] [--timeout S]"""
+    """seqlab gradescope OUT.zip [--secret-file F] [--timeout S] [--require-sandbox]"""
     from seqlab.grading.oracle import REPO_ROOT
     from seqlab.grading.seeds import default_secret_file, load_secret
 
     try:
         secret_file = Path(args.secret_file) if args.secret_file else default_secret_file(REPO_ROOT)
-        names = build_archive(Path(args.zip), load_secret(secret_file), wall_seconds=args.timeout)
+        names = build_archive(Path(args.zip), load_secret(secret_file), wall_seconds=args.timeout,
+                              require_sandbox=args.require_sandbox)
     except (FileNotFoundError, ValueError) as exc:
         print(f"seqlab gradescope: {exc}", file=sys.stderr)
         return 2
-    print(f"Gradescope autograder written to {args.zip} ({len(names)} files; official seeds from {secret_file}).")
+    sandbox = ("only with bubblewrap's whole boundary (--require-sandbox)" if args.require_sandbox else
+               "with the strongest sandbox the container allows (--require-sandbox: only with bubblewrap)")
+    print(f"Gradescope autograder written to {args.zip} ({len(names)} files; official seeds from {secret_file}; "
+          f"grades {sandbox}).")
     print("Upload it as the assignment's autograder (Configure Autograder > Zip file upload). It holds the course "
           "secret and the reference: keep it away from students.")
     return 0
@@ -157,15 +173,40 @@ def student_id(metadata_path: Path, key: str = "id") -> str:
     return "+".join(ids) or "anonymous"
 
 
-def _find(submission: Path, name: str) -> Path | None:
-    """The shallowest `name` below the submission folder (students upload folders too), links included."""
+def _python_files(submission: Path, max_depth: int | None = MAX_DEPTH) -> list[tuple[int, Path]]:
+    """(depth, path) of every .py file below the submission folder, at most `max_depth` folders down, shallowest
+    first (students upload folders too); hidden and __pycache__-like folders are skipped, links are listed."""
     found = []
     for folder, dirs, files in os.walk(submission):
         depth = len(Path(folder).relative_to(submission).parts)
-        dirs[:] = sorted(d for d in dirs if depth < MAX_DEPTH and not d.startswith((".", "__")))
-        if name in files:
-            found.append((depth, Path(folder) / name))
-    return min(found)[1] if found else None
+        deeper = max_depth is None or depth < max_depth
+        dirs[:] = sorted(d for d in dirs if deeper and not d.startswith((".", "__")))
+        found += [(depth, Path(folder) / name) for name in sorted(files) if name.endswith(".py")]
+    return sorted(found)
+
+
+def _find(submission: Path, name: str) -> Path | None:
+    """The shallowest `name` below the submission folder, at most MAX_DEPTH folders down, links included."""
+    return next((path for _, path in _python_files(submission) if path.name == name), None)
+
+
+def _why_missing(submission: Path, missing) -> dict[str, str]:
+    """For each exercise whose file was not found: the file deeper than the search goes, or a name close to it."""
+    from seqlab.grading.grader import missing_file_message
+
+    present = sorted({path.name for _, path in _python_files(submission)})
+    everywhere = _python_files(submission, max_depth=None)
+    problems = {}
+    for exercise in missing:
+        deep = next((path for depth, path in everywhere if path.name == exercise.file_name), None)
+        if deep is not None:
+            where = deep.relative_to(submission)
+            problems[exercise.name] = (f"{exercise.file_name} is {len(where.parts) - 1} folders down in your upload "
+                                       f"({where.as_posix()}), but the autograder looks only {MAX_DEPTH} folders "
+                                       f"deep: upload the file nearer the top")
+        else:
+            problems[exercise.name] = missing_file_message(Path("your submission"), exercise, present)
+    return problems
 
 
 def stage_submission(submission: Path, dest: Path, root: Path, assignment: str) -> tuple[dict[str, str], str]:
@@ -175,11 +216,13 @@ def stage_submission(submission: Path, dest: Path, root: Path, assignment: str) 
     modules = {e.file_name: _find(submission, e.file_name) for e in EXERCISES.values()}
     if any(modules.values()):
         files = {name: read_regular(path) for name, path in modules.items() if path is not None}
-        return stage(Submission("gradescope", "modules", submission), files, dest, root, assignment), "modules"
+        problems = stage(Submission("gradescope", "modules", submission), files, dest, root, assignment)
+        problems.update(_why_missing(submission, [e for e in EXERCISES.values() if modules[e.file_name] is None]))
+        return problems, "modules"
     notebooks = sorted(p for p in submission.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     files = {p.name: read_regular(p) for p in notebooks[:4]}
-    if not files:
-        return {}, "modules"  # nothing at all: every exercise reports its missing file
+    if not files:  # nothing gradable: every exercise says why
+        return _why_missing(submission, EXERCISES.values()), "modules"
     return stage(Submission("gradescope", "notebooks", submission), files, dest, root, assignment), "notebooks"
 
 
@@ -213,7 +256,7 @@ def autograde(root: str | Path = "/autograder") -> int:
     from seqlab.course.submissions import apply_problems
     from seqlab.grading.grader import grade
     from seqlab.grading.oracle import ReferenceOracle
-    from seqlab.grading.sandbox import Limits
+    from seqlab.grading.sandbox import Limits, require_boundary, require_private_workdirs
     from seqlab.grading.seeds import load_secret, official
 
     root = Path(root)
@@ -221,6 +264,8 @@ def autograde(root: str | Path = "/autograder") -> int:
     results_path = root / "results" / "results.json"
     start = time.monotonic()
     try:
+        require_boundary()  # built with --require-sandbox: no bubblewrap, nobody graded
+        require_private_workdirs()  # official grading: never where children could reach each other
         config = json.loads((source_dir / CONFIG).read_text())
         student = student_id(root / "submission_metadata.json", config.get("student_key", "id"))
         source = official(load_secret(source_dir / ".seqlab" / "secret"), student)

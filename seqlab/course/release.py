@@ -3,7 +3,8 @@
 A release holds exercises/ (the generated stubs and the student notebook), the lesson (its notebook, data,
 committed results and guide, and the code it runs: lesson/ and the modules it imports, ``lesson_files``), the
 student's part of the seqlab package (the CLI, ``seqlab/grading/`` with ``public_data/``: the public inputs, the
-expected outputs and each known mistake's outputs, precomputed from reference/, and ``seqlab/notebooks/``), the
+expected outputs of the checks and probes, the outputs of each known mistake and of each
+combination of them, precomputed from reference/, and ``seqlab/notebooks/``), the
 student's README.md and docs/lesson.md (``audience.for_students``), Makefile and pyproject.toml. It never holds
 solutions/, reference/, tests/ (the mutant and hostile corpora), the instructor's commands (``seqlab/course/``) or
 the grading secret: ``tests/test_release.py`` checks that, and that no line of an answer ships.

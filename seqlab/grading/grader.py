@@ -18,8 +18,10 @@ from typing import Collection, Mapping
 
 from seqlab import __version__
 from seqlab.grading import diagnosis, rerun, tolerance
+from seqlab.grading.diagnosis import Diagnosis
 from seqlab.grading.judge import judge
 from seqlab.grading.outcome import Outcome
+from seqlab.grading.probes import probe_cases, probe_of
 from seqlab.grading.registry import EXERCISES, file_names
 from seqlab.grading.report import CheckResult, ExerciseReport, Report
 from seqlab.grading.runner import run_exercise
@@ -28,8 +30,10 @@ from seqlab.grading.seeds import PUBLIC, SeedSource
 from seqlab.grading.spec import Exercise
 
 
-def missing_file_message(folder: Path, exercise: Exercise) -> str:
-    present = sorted(p.name for p in folder.glob("*.py")) if folder.is_dir() else []
+def missing_file_message(folder: Path, exercise: Exercise, present: list[str] | None = None) -> str:
+    """Why `folder` has no file for `exercise`, with a close name among `present` (default: folder's .py files)."""
+    if present is None:
+        present = sorted(p.name for p in folder.glob("*.py")) if folder.is_dir() else []
     close = difflib.get_close_matches(exercise.file_name, present, n=1, cutoff=0.6)
     hint = f" Did you mean to name {close[0]} {exercise.file_name}?" if close else ""
     expected = ", ".join(file_names())
@@ -41,11 +45,34 @@ def missing_file_message(folder: Path, exercise: Exercise) -> str:
 NO_RERUN = ("not_implemented", "missing_file")
 
 
+def _source_lines(module_file: Path) -> list[str]:
+    """The submission's text (read, never imported): a pitfall is reasoned from the lines around the failing one."""
+    try:
+        return module_file.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _counted(exercise: Exercise, verdicts: dict[str, str | None]) -> dict[str, str | None]:
+    """The verdicts with no free points: a trivial check (a do-nothing function passes it) that passed counts only
+    when a main check of the same function passed too."""
+    counted = dict(verdicts)
+    for check in exercise.checks:
+        if check.trivial and verdicts.get(check.name) is None and check.name in verdicts:
+            mains = exercise.main_checks(check)
+            if not any(verdicts.get(main.name, "") is None for main in mains):
+                counted[check.name] = (f"passed, but this check counts only together with a main check of "
+                                       f"{exercise.function_of(check)} ({', '.join(m.name for m in mains)}), and "
+                                       f"none of them passed")
+    return counted
+
+
 def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource, limits: Limits,
                    checks: Collection[str] | None = None) -> ExerciseReport:
     """One exercise of a folder: the named checks (all of them when `checks` is None), in one child."""
     start = time.perf_counter()
     cases = oracle.cases(exercise, source, checks)
+    probes = probe_cases(exercise, cases)
     module_file = folder / exercise.file_name
     if module_file.is_symlink():
         problem = f"{exercise.file_name} is a symbolic link; submit the file itself"
@@ -54,32 +81,35 @@ def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource,
     else:
         problem = None
     if problem is None:
-        outcomes = run_exercise(module_file, exercise, cases, limits).outcomes
+        outcomes = run_exercise(module_file, exercise, cases + probes, limits).outcomes
     else:
-        outcomes = {case.check.name: Outcome(error=("missing_file", problem)) for case in cases}
+        outcomes = {case.check.name: Outcome(error=("missing_file", problem)) for case in cases + probes}
     # Only now, with the child gone, is anything about the right answer computed.
-    verdicts, candidates = {}, {}
-    for case in cases:
-        got = outcomes[case.check.name]
-        expected = oracle.expected(exercise, case)
-        tol = tolerance.for_inputs(case.arrays)
-        verdicts[case.check.name] = reason = judge(got, expected, tol)
-        if reason is not None and got.error is None:
-            candidates[case.check.name] = diagnosis.matching_mistakes(oracle, exercise, case, got, expected, tol)
-    named = diagnosis.pick(candidates)
+    tols = {case.check.name: tolerance.for_inputs(case.arrays) for case in cases + probes}
+    expected = {case.check.name: oracle.expected(exercise, case) for case in cases}
+    verdicts = {case.check.name: judge(outcomes[case.check.name], expected[case.check.name], tols[case.check.name])
+                for case in cases}
+    diagnoses = {}
+    if problem is None and any(verdict is not None for verdict in verdicts.values()):
+        expected |= {case.check.name: oracle.expected(exercise, case) for case in probes
+                     if probe_of(exercise, case).relation is None}
+        diagnoses = diagnosis.diagnose(oracle, exercise, cases, probes, outcomes, expected, verdicts, tols,
+                                       _source_lines(module_file))
+    counted = _counted(exercise, verdicts)
     tests = []
     for case in cases:
         name, points = case.check.name, case.check.points
-        reason = verdicts[name]
+        reason = counted[name]
         if reason is None:
             tests.append(CheckResult(name, True, points, points))
             continue
-        mistakes = [named[name]] if name in named else []
+        d = diagnoses.get(name, Diagnosis())
         error = outcomes[name].error
         suggest = source.kind == "public" and not (error and error[0] in NO_RERUN)
         rerun_command = rerun.seqlab_grade(folder, exercise.name, name) if suggest else ""
-        tests.append(CheckResult(name, False, 0, points, reason, mistakes, diagnosis.describe(exercise, mistakes),
-                                 rerun_command, error[0] if error else ""))
+        tests.append(CheckResult(name, False, 0, points, reason, d.mistakes, d.diagnosis, rerun_command,
+                                 error[0] if error else "", parts=d.parts, probes=d.probes, findings=d.findings,
+                                 explanation=d.explanation, exception=d.exception))
     return ExerciseReport(exercise.name, sum(t.points for t in tests), sum(t.max_points for t in tests), tests,
                           time.perf_counter() - start)
 

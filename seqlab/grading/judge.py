@@ -2,7 +2,8 @@
 
 For every expected output: exact type (plain ``np.ndarray``, or a Python float), floating dtype, exact
 shape, finite, then closeness at the tolerance of ``seqlab.grading.tolerance``. Outputs named ``input:...`` are
-the arrays the student was handed, read back after the call: they must be bit-for-bit unchanged.
+the arrays the student was handed, read back after the call: they must be bit-for-bit unchanged. Outputs named
+``observed:...`` are read back for feedback only (is each dict entry still the caller's array?) and never judged.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 from seqlab.grading.outcome import Outcome
 from seqlab.grading.tolerance import FLOAT64, Tolerance
 
+OBSERVED = "observed:"
 PREFIXES = {  # how each kind of error the driver or runner reports reads in feedback
     "not_implemented": "",
     "import": "importing the module failed: ",
@@ -34,7 +36,7 @@ def _index(shape: tuple[int, ...], flat: int) -> str:
 def _mismatch(key: str, got: np.ndarray, expected: np.ndarray, close: np.ndarray, tol: Tolerance) -> str:
     """The first wrong entry, expected versus got, and the largest relative error."""
     first = int(np.flatnonzero(~close.ravel())[0])
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rel = np.abs(got - expected) / np.maximum(np.abs(expected), np.finfo(np.float64).tiny)
     worst = int(np.nanargmax(rel.ravel()))
     shape = expected.shape
@@ -75,6 +77,8 @@ def judge(got: Outcome, expected: Outcome, tol: Tolerance) -> str | None:
         kind, text = got.error
         return PREFIXES.get(kind, "") + text
     for key, value in expected.floats.items():
+        if key.startswith(OBSERVED):
+            continue
         if key in got.floats:
             if key.startswith("len("):
                 if got.floats[key] != value:
@@ -88,6 +92,8 @@ def judge(got: Outcome, expected: Outcome, tol: Tolerance) -> str | None:
         else:
             return f"returned no {key}"
     for key, value in expected.arrays.items():
+        if key.startswith(OBSERVED):
+            continue
         if key in got.arrays:
             reason = _judge_array(key, got.arrays[key], value, tol)
             if reason:
@@ -102,18 +108,19 @@ def judge(got: Outcome, expected: Outcome, tol: Tolerance) -> str | None:
 
 
 def matches(got: Outcome, variant: Outcome, tol: Tolerance) -> bool:
-    """Whether the student's outcome is (numerically) the known wrong variant's."""
+    """Whether the student's outcome is (numerically) the known wrong variant's: the same outputs, every one close
+    at the tolerance (compared in one pass over all of them: the search for combined mistakes calls this often)."""
     if got.error is not None or variant.error is not None:
         return False
     if set(got.floats) != set(variant.floats) or set(got.arrays) != set(variant.arrays):
         return False
-    for key, value in variant.floats.items():
-        if not tol.close(np.float64(got.floats[key]), np.float64(value), equal_nan=True):
-            return False
     for key, value in variant.arrays.items():
         mine = got.arrays[key]
         if mine.shape != value.shape or mine.dtype.kind not in "biuf":
             return False
-        if not tol.close(mine.astype(np.float64), value.astype(np.float64), equal_nan=True).all():
-            return False
-    return True
+    keys = list(variant.arrays)
+    mine = np.concatenate([np.asarray([got.floats[k] for k in variant.floats], dtype=np.float64)]
+                          + [got.arrays[k].astype(np.float64).ravel() for k in keys])
+    theirs = np.concatenate([np.asarray(list(variant.floats.values()), dtype=np.float64)]
+                            + [variant.arrays[k].astype(np.float64).ravel() for k in keys])
+    return tol.all_close(mine, theirs)

@@ -3,8 +3,11 @@
     Report               the exercises graded, and meta (grader version, reference hash, seed kind, protections...)
       ExerciseReport     score / max_score, its checks, and an instructor's override when one applies
         CheckResult      passed, points, and for a failed check: the judge's finding (``detail``), the ids of the
-                         known mistakes it reproduces (``mistakes``) and their prose (``diagnosis``), or the kind of
-                         failure when the submission gave no result at all (``error``: timeout, crash, ...)
+                         known mistakes it reproduces (``mistakes``) and their prose (``diagnosis``), which parts
+                         are right (``parts``), which probes agree (``probes``), what they prove and the numpy
+                         pitfall (``findings``, ids) with their prose (``explanation``), the kind of failure when
+                         the submission gave no result at all (``error``: timeout, crash, ...) and an exception
+                         as data (``exception``: type, message, the student's line number and text, the pitfall's id)
 
 Every front door (``seqlab grade``, class grading, overrides, Gradescope, nbgrader) builds, reads and prints
 reports through these classes: ``to_dict`` / ``from_dict`` is the JSON layout, ``render`` the table students read.
@@ -30,27 +33,41 @@ class CheckResult:
     rerun: str = ""  # the command that reruns just this check (public inputs only)
     # no result to judge: timeout, cpu_limit, crash, import, error, missing, not_implemented, missing_file, refused
     error: str = ""
+    parts: dict[str, bool] = field(default_factory=dict)  # part -> right? (the gates r, z; the backward states...)
+    probes: dict[str, bool] = field(default_factory=dict)  # probe of the same function -> agrees with what is right?
+    findings: list[str] = field(default_factory=list)  # ids of what parts and probes prove, and of numpy pitfalls
+    explanation: str = ""  # parts, findings and pitfall in words (built from the data above)
+    exception: dict | None = None  # an exception: type, message, in, line, function, text (the line's), pitfall (id)
+
+    @property
+    def headline(self) -> str:
+        """What the student reads first: the named mistakes, else what is localised, else the judge's finding."""
+        return self.diagnosis or self.explanation or self.detail
 
     @property
     def message(self) -> str:
-        """The whole feedback line: the diagnosis, then the finding in brackets."""
-        return f"{self.diagnosis} [{self.detail}]" if self.diagnosis else self.detail
+        """The whole feedback line: the headline, then the judge's finding in brackets."""
+        return f"{self.headline} [{self.detail}]" if self.headline != self.detail else self.detail
 
     def fail(self, why: str, error: str = "refused") -> None:
         """Scores this check 0 for a reason found outside the judge (a refused file, for instance)."""
         self.passed, self.points, self.detail, self.mistakes, self.diagnosis = False, 0, why, [], ""
+        self.parts, self.probes, self.findings, self.explanation, self.exception = {}, {}, [], "", None
         self.error = error
 
     def to_dict(self) -> dict:
         return {"name": self.name, "passed": self.passed, "points": self.points, "max_points": self.max_points,
                 "message": self.message, "detail": self.detail, "mistakes": list(self.mistakes),
-                "diagnosis": self.diagnosis, "rerun": self.rerun, "error": self.error}
+                "diagnosis": self.diagnosis, "rerun": self.rerun, "error": self.error, "parts": dict(self.parts),
+                "probes": dict(self.probes), "findings": list(self.findings), "explanation": self.explanation,
+                "exception": dict(self.exception) if self.exception else None}
 
     @classmethod
     def from_dict(cls, data: dict) -> "CheckResult":
         return cls(data["name"], data["passed"], data["points"], data["max_points"], data.get("detail", ""),
                    list(data.get("mistakes", [])), data.get("diagnosis", ""), data.get("rerun", ""),
-                   data.get("error", ""))
+                   data.get("error", ""), dict(data.get("parts", {})), dict(data.get("probes", {})),
+                   list(data.get("findings", [])), data.get("explanation", ""), data.get("exception"))
 
 
 @dataclass
@@ -149,13 +166,13 @@ class Report:
             groups: dict[str, list[CheckResult]] = {}
             for t in e.tests:
                 if not t.passed:
-                    groups.setdefault(t.diagnosis or t.detail, []).append(t)
+                    groups.setdefault(t.headline, []).append(t)
             for headline, tests in groups.items():
                 lost = sum(t.max_points for t in tests)
                 names = ", ".join(t.name for t in tests)
                 lines.append(f"      x {names} (-{lost:g}): {headline}")
                 first = tests[0]
-                if first.diagnosis:
+                if headline != first.detail:
                     lines.append(f"        e.g. {first.name}: {first.detail}")
                 if first.rerun:
                     lines.append(f"        rerun: {first.rerun}")

@@ -1,10 +1,10 @@
 """Runs one exercise of a submission in a child process and reads back its raw results.
 
-The child is ``python -I -S -c <seqlab/grading/driver.py>``: isolated mode (no environment variables, no user site,
-no script folder on sys.path), its working directory a fresh temporary folder holding only that exercise's
-file and the request, under the limits of ``seqlab.grading.sandbox``. Nothing of the child is imported here: its
-results are files of plain arrays (loaded with ``allow_pickle=False``) and small JSON documents, validated
-before use. Whatever the child does, this function returns an ``ExerciseRun``.
+The child is ``python -I -S -c <seqlab/grading/driver.py>`` (``sandbox.python_argv``): isolated mode (no environment
+variables, no user site, no script folder on sys.path), numpy and the standard library only, its working directory a
+fresh temporary folder holding only that exercise's file and the request, under the limits of
+``seqlab.grading.sandbox``. Nothing of the child is imported here: its results are files of plain arrays (loaded
+with ``allow_pickle=False``) and small JSON documents, validated before use. Whatever the child does, this function returns an ``ExerciseRun``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import stat
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -23,12 +22,11 @@ import numpy as np
 
 from seqlab.grading import driver
 from seqlab.grading.cases import Case
-from seqlab.grading.outcome import Outcome
-from seqlab.grading.sandbox import ChildOutcome, Limits, run_isolated
+from seqlab.grading.outcome import Outcome, clean_record
+from seqlab.grading.sandbox import ChildOutcome, Limits, python_argv, run_isolated
 from seqlab.grading.spec import Exercise
 
 DRIVER_SOURCE = Path(driver.__file__).read_text()
-NUMPY_SITE = str(Path(np.__file__).resolve().parents[1])  # the folder that holds numpy/
 MAX_JSON_BYTES = 1 << 20
 MAX_RESULT_BYTES = 16 << 20  # per array; the largest real result here is a few kB
 
@@ -89,9 +87,10 @@ def _outcome(results: Path, k: int) -> Outcome | None:
         return None
     try:
         payload = _read_payload(meta)
+        record = clean_record(payload.get("record"))
         if payload.get("error"):
             kind, text = payload["error"]
-            return Outcome(error=(str(kind), str(text)[:500]))
+            return Outcome(error=(str(kind), str(text)[:500]), record=record)
         floats = {str(key): float(value) for key, value in payload.get("floats", {}).items()}
         bad_types = {str(key): str(value)[:200] for key, value in payload.get("bad_types", {}).items()}
         _check_archive(data)
@@ -99,7 +98,7 @@ def _outcome(results: Path, k: int) -> Outcome | None:
             arrays = {key: np.array(npz[key]) for key in npz.files}
     except Exception as exc:  # anything malformed that the child wrote
         return Outcome(error=("crash", f"the exercise's process left an unreadable result ({type(exc).__name__})"))
-    return Outcome(arrays, floats, bad_types)
+    return Outcome(arrays, floats, bad_types, record=record)
 
 
 def copy_submission_file(source: Path, target: Path) -> None:
@@ -122,8 +121,7 @@ def run_exercise(module_file: Path, exercise: Exercise, cases: list[Case], limit
         (work / "request.json").write_text(json.dumps(request))
         np.savez(work / "request.npz", **{f"{case.check.name}::{key}": value
                                            for case in cases for key, value in case.arrays.items()})
-        argv = [sys.executable, "-I", "-S", "-c", DRIVER_SOURCE, NUMPY_SITE]
-        child = run_isolated(argv, work, limits)
+        child = run_isolated(python_argv(DRIVER_SOURCE), work, limits)
         results = work / "results"
         import_failure = _outcome(results, "import") if results.is_dir() else None
         outcomes = {}

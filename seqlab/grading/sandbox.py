@@ -1,28 +1,44 @@
 """Runs untrusted code in a child process: limits, a process-tree kill and, where the machine allows, a boundary.
 
-The grader calls ``run_isolated(argv, workdir)`` once per exercise. The child gets its inputs as files in
-``workdir``, writes raw arrays and a small JSON status there and exits; the caller judges afterwards. What
-protects the grading process depends on the machine; ``active_protections()`` names what is in force:
+The grader calls ``run_isolated(argv, workdir)`` once per exercise; ``argv`` is a Python command, best built by
+``python_argv(code)``. The child gets its inputs as files in ``workdir``, writes raw arrays and a small JSON status
+there and exits; the caller judges afterwards. What protects the grading process depends on the machine;
+``active_protections()`` names what is in force:
 
-* everywhere: a wall-clock limit, a kill of the child's whole process tree, a minimal environment and a cap on
-  captured output (a flood is drained and dropped, so it neither blocks nor fills the parent);
+* everywhere: a wall-clock limit, a kill of the child's whole process tree, a minimal environment, a cap on
+  captured output (a flood is drained and dropped, so it neither blocks nor fills the parent) and numpy plus the
+  standard library only (``numpy_only_site``): the child's interpreter runs without site-packages (-I -S) and gets
+  a private site folder holding numpy (and the shared libraries its wheel bundles, numpy.libs/) and nothing else;
+  ``NUMPY_ONLY``, the first lines of every program ``python_argv`` builds, refuses any other top-level import with
+  "only numpy and the Python standard library are available to exercises (tried to import torch)";
 * POSIX: a new session (process group) and RLIMIT_CPU / RLIMIT_AS / RLIMIT_FSIZE / RLIMIT_CORE;
 * Linux: the grading process becomes a child subreaper (orphans that ``setsid`` or double-fork away are
   reparented to it, killed and reaped) and non-dumpable (its memory and environ are closed to /proc);
-* with bubblewrap: the child runs in new mount, pid, network, ipc and uts namespaces. It sees ``/usr``, the
-  interpreter's own folders (venv and base prefix, derived from ``argv[0]``), a private ``/tmp`` and its
-  work directory, nothing else: no answer key, no repository, no grading process in ``/proc``, no network;
-* as root, with the users ``seqlab-sandbox0..N`` that ``.ci/install-sandbox.sh`` creates: inside bubblewrap
-  the child drops to one of these users (one per concurrent child, held by a lock), without capabilities and
-  with no_new_privs (``unprivileged_uid``). Only then do RLIMIT_NPROC and permissions bind it, and it cannot
-  signal or ptrace anything of the grader's. Everything it leaves behind is found by its uid and killed.
+* with bubblewrap: the child runs in new mount, pid, network, ipc and uts namespaces. It sees ``/usr`` (its
+  Python package folders covered by empty unreadable ones), the interpreter and its standard library, the
+  private numpy site, a private ``/tmp`` and its work directory, nothing else: no answer key, no repository, no
+  venv, no grading process in ``/proc``, no network. A folder appended to sys.path finds nothing;
+* as root, with the users ``seqlab-sandbox0..N`` that ``.ci/install-sandbox.sh`` creates, with or without
+  bubblewrap: the child runs as one of these users (one per concurrent child, held by a lock), its groups
+  cleared, without capabilities and with no_new_privs (``unprivileged_uid``). Only then do RLIMIT_NPROC and
+  permissions bind it: it cannot read what is root's alone (a Gradescope source folder, the secret), nor signal
+  or ptrace anything of the grader's or of another child's. Before this function returns, every process of
+  that uid is killed. Without bubblewrap the child also gets a copy of the interpreter beside the numpy site
+  (the sandbox user may not be able to reach the original, e.g. under /root) and a private work folder, 0700
+  and its own, in a 0711 folder of the grader's (``private_workdir``: no sibling can open or write it).
   A grader that is not root runs bubblewrap in a user namespace; the child then keeps the grader's uid, which
   is not ``unprivileged_uid``: SEQLAB_SANDBOX=required needs a root grader, as in CI.
+* without bubblewrap, on Linux 5.13+ where the container's seccomp profile allows it: the child first restricts
+  itself with Landlock (``LANDLOCK``): it may read only the interpreter, the numpy site and the system's shared
+  libraries and write only its work folder (``landlock_filesystem``: the repository, other submissions, /proc
+  and /tmp are closed), from ABI 4 open no TCP connection (``landlock_tcp``), from ABI 6 signal nothing and
+  reach no abstract socket outside itself (``landlock_scope``).
 
 Without a pid namespace or a sandbox user (the portable mode), "everything the child started" means its
 process tree, group and session at the end of the run: a grandchild that double-forks and ``setsid()``s away
-in between is not recognised, and its zombie is left to the grading process. That is part of why
-``SEQLAB_SANDBOX=required`` exists.
+in between is not recognised, and its zombie is left to the grading process; and children share the grader's
+uid and /tmp, so they can reach each other's files. That is why ``SEQLAB_SANDBOX=required`` exists, and why
+class and official grading refuse such a machine unless told otherwise (``require_private_workdirs``).
 
 ``SEQLAB_SANDBOX=required`` (CI and official grading) makes ``run_isolated`` raise ``SandboxUnavailable``
 unless the whole boundary is in force; the default ``best`` uses the strongest that is available.
@@ -34,7 +50,10 @@ secret) and everything is given back to the grading user.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import glob
+import hashlib
 import json
 import os
 import selectors
@@ -57,7 +76,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PRIVATE_TMP_BYTES = 64 * 1024**2
 
 # What SEQLAB_SANDBOX=required insists on (the boundary), over the portable subset everybody gets.
-PORTABLE = ("wall_clock_limit", "process_tree_kill", "minimal_environment", "output_cap", "workdir_reclaimed")
+PORTABLE = ("wall_clock_limit", "process_tree_kill", "minimal_environment", "output_cap", "workdir_reclaimed",
+            "numpy_only_site")
 BOUNDARY = (
     "rlimit_cpu",
     "rlimit_as",
@@ -70,6 +90,7 @@ BOUNDARY = (
     "no_network",
     "no_capabilities",
     "unprivileged_uid",
+    "private_workdir",
 )
 
 
@@ -114,6 +135,7 @@ class _Plan:
     prlimit: str | None
     setpriv: str | None
     protections: tuple[str, ...]
+    landlock: int = 0  # the Landlock ABI the child restricts itself with (no bubblewrap), 0 for none
 
 
 def _mode() -> str:
@@ -147,8 +169,8 @@ def _bwrap_works(bwrap: str) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=None)
-def _plan() -> _Plan:
+def _probe_plan(allow_bwrap: bool = True) -> _Plan:
+    """What this machine offers; `allow_bwrap=False` is the same machine where bubblewrap cannot start."""
     protections = list(PORTABLE)
     bwrap = prlimit = setpriv = None
     users: tuple[tuple[int, int], ...] = ()
@@ -159,17 +181,41 @@ def _plan() -> _Plan:
         protections += ["child_subreaper", "parent_not_dumpable"]
         prlimit = shutil.which("prlimit", path="/usr/bin:/bin")
         setpriv = shutil.which("setpriv", path="/usr/bin:/bin")
-        found = shutil.which("bwrap", path="/usr/bin:/bin:/usr/local/bin")
+        found = shutil.which("bwrap", path="/usr/bin:/bin:/usr/local/bin") if allow_bwrap else None
         if found and _bwrap_works(found):
             bwrap = found
-            protections += ["private_filesystem", "pid_namespace", "no_network", "ipc_namespace", "no_capabilities"]
+            protections += ["private_filesystem", "pid_namespace", "no_network", "ipc_namespace", "no_capabilities",
+                            "private_workdir"]
+    landlock = _landlock_abi() if LINUX and not bwrap else 0
+    if landlock:  # what the child's Landlock ruleset holds it to (LANDLOCK below)
+        protections.append("landlock_filesystem")
+        protections += ["landlock_tcp"] if landlock >= 4 else []
+        protections += ["landlock_scope"] if landlock >= 6 else []
     if POSIX and os.geteuid() == 0:
-        users = _sandbox_users() if (bwrap and setpriv) else ()
-        if users:
-            protections += ["unprivileged_uid", "rlimit_nproc"]
+        users = _sandbox_users() if setpriv else ()
+        if users:  # with or without bubblewrap: setpriv drops to a sandbox user, one per concurrent child
+            protections += ["unprivileged_uid", "rlimit_nproc", "no_capabilities", "private_workdir"]
     elif POSIX:  # a non-root grader: the limit binds, but the child shares the grader's own uid
         protections += ["rlimit_nproc"]
-    return _Plan(bwrap, users, prlimit, setpriv, tuple(protections))
+    return _Plan(bwrap, users, prlimit, setpriv, tuple(dict.fromkeys(protections)), landlock)
+
+
+def _landlock_abi() -> int:
+    """The kernel's Landlock ABI version (0: none, or forbidden, as a container's seccomp profile may)."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        abi = libc.syscall(ctypes.c_long(_LANDLOCK_CREATE_RULESET), None, ctypes.c_long(0), ctypes.c_long(1))
+    except (OSError, AttributeError):
+        return 0
+    return max(int(abi), 0)
+
+
+@functools.lru_cache(maxsize=None)
+def _plan() -> _Plan:
+    return _probe_plan()
 
 
 def active_protections() -> tuple[str, ...]:
@@ -183,12 +229,44 @@ def missing_protections() -> tuple[str, ...]:
 
 
 def require_boundary() -> None:
+    """Raises SandboxUnavailable under SEQLAB_SANDBOX=required when a part of the boundary is missing."""
     missing = missing_protections()
     if missing and _mode() == "required":
         raise SandboxUnavailable(
             "SEQLAB_SANDBOX=required, but this machine lacks: " + ", ".join(missing)
             + ". Run `bash .ci/install-sandbox.sh` as root (bubblewrap and the seqlab-sandbox users)."
         )
+
+
+UNISOLATED = ("its children would share the grader's uid and /tmp: one submission's code could read or overwrite "
+              "another's files while they are graded (no bubblewrap, and no root with the seqlab-sandbox users)")
+
+
+def require_private_workdirs(allow_unisolated: bool = False) -> bool:
+    """Class and official grading: every child must have a work folder no sibling can reach (private_workdir).
+
+    Returns whether that protection is waived (the caller records it in the report): False where it is in
+    force; True where it is missing and `allow_unisolated`; otherwise raises SandboxUnavailable.
+    """
+    if "private_workdir" in active_protections():
+        return False
+    if allow_unisolated:
+        return True
+    raise SandboxUnavailable(f"this machine cannot grade a class or officially: {UNISOLATED}. Install bubblewrap "
+                             f"(`bash .ci/install-sandbox.sh` as root) or grade as root with the seqlab-sandbox users; "
+                             f"or pass --allow-unisolated to grade anyway (every report records it)")
+
+
+def readable_by_everyone(path: Path) -> bool:
+    """Whether any user (a sandbox user too) can read `path`: it and every folder above it are open to others."""
+    import stat
+
+    path = Path(os.path.realpath(path))
+    for folder in path.parents:
+        if not os.stat(folder).st_mode & stat.S_IXOTH:
+            return False
+    mode = os.stat(path).st_mode
+    return bool(mode & stat.S_IROTH and (not stat.S_ISDIR(mode) or mode & stat.S_IXOTH))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -221,35 +299,270 @@ def harden_parent() -> None:
 # What the child may see
 # ---------------------------------------------------------------------------------------------------
 
-_PROBE = (
-    "import json, sys, site, importlib.machinery as m\n"
-    "paths = site.getsitepackages() + sys.path\n"
-    "spec = m.PathFinder.find_spec('numpy', paths)\n"
-    "numpy = [] if spec is None or not spec.origin else [spec.origin]\n"
-    "print(json.dumps([sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *paths, *numpy]))\n"
-)
+NUMPY_ONLY = '''def _numpy_and_the_standard_library_only():
+    # The first lines of the child's program (seqlab.grading.sandbox.python_argv): sys.argv[1] is the private
+    # site folder that holds numpy and nothing else; every other top-level module is refused unless it is
+    # numpy or found in the standard library's own folders (all of sys.path under -S), so that even a folder
+    # appended to sys.path does not yield it to an ordinary import.
+    import sys
+    from importlib.machinery import PathFinder
+
+    stdlib = [folder for folder in sys.path if folder != sys.argv[1]]
+    if sys.argv[1] not in sys.path:
+        sys.path.append(sys.argv[1])
+    named = frozenset(sys.stdlib_module_names) | {"numpy"}
+
+    class NumpyAndTheStandardLibraryOnly:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            top = name.partition(".")[0]
+            if top in named or PathFinder.find_spec(top, stdlib) is not None:  # e.g. _sysconfigdata_*
+                return None
+            raise ModuleNotFoundError("only numpy and the Python standard library are available to exercises "
+                                      f"(tried to import {top})", name=name)
+
+    sys.meta_path.insert(0, NumpyAndTheStandardLibraryOnly)
 
 
-@functools.lru_cache(maxsize=None)
-def _interpreter_paths(python: str) -> tuple[str, ...]:
-    """The folders the interpreter needs: venv, base prefix, site-packages, numpy's folder (asked, not guessed)."""
-    # without -S: site.py is what finds a venv (and its site-packages) from pyvenv.cfg
-    done = subprocess.run([python, "-I", "-c", _PROBE], capture_output=True, timeout=60, env=_child_env(Path("/")))
+_numpy_and_the_standard_library_only()
+del _numpy_and_the_standard_library_only
+'''
+
+_LANDLOCK_CREATE_RULESET = 444  # the same number on every architecture; add_rule and restrict_self follow
+
+# Without bubblewrap, on Linux 5.13+: the first program of the chain that runs the child (as the sandbox user, after
+# setpriv and prlimit). It asks Landlock to hold itself and everything it starts to reading the folders in
+# sys.argv[1]'s "read" (the interpreter, the numpy site, the system's shared libraries) and changing only those in
+# "write" (its work folder, /dev/null); from ABI 4 no TCP, from ABI 6 no signal or abstract socket outside itself.
+# Then it becomes the child (execv). Nothing else of the machine can be opened: not the repository, not /proc.
+LANDLOCK = '''\
+import ctypes, json, os, sys
+
+spec = json.loads(sys.argv[1])
+abi = spec["abi"]
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+CREATE, ADD_RULE, RESTRICT = 444, 445, 446
+fs = (1 << 13) - 1 | (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0) | (1 << 15 if abi >= 5 else 0)
+file_rights = fs & (1 | 2 | 4 | 1 << 14 | 1 << 15)  # execute, write, read, truncate, ioctl: what a file rule may hold
+read = 1 | 4 | 8  # execute, read a file, read a folder
+
+
+def fail(what):
+    error = ctypes.get_errno()
+    raise OSError(error, f"{what}: {os.strerror(error)}")
+
+
+class Ruleset(ctypes.Structure):
+    _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+
+
+class PathBeneath(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+attr = Ruleset(fs, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0)  # TCP bind+connect; abstract sockets+signals
+ruleset = libc.syscall(ctypes.c_long(CREATE), ctypes.byref(attr), ctypes.c_long(24 if abi >= 6 else 16 if abi >= 4 else 8),
+                       ctypes.c_long(0))
+if ruleset < 0:
+    fail("landlock_create_ruleset")
+
+
+def allow(path, rights):
+    try:
+        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    except OSError:
+        return  # not on this machine
+    try:
+        rule = PathBeneath(rights if os.path.isdir(path) else rights & file_rights, fd)
+        if libc.syscall(ctypes.c_long(ADD_RULE), ctypes.c_long(ruleset), ctypes.c_long(1), ctypes.byref(rule),
+                        ctypes.c_long(0)) != 0:
+            fail(f"landlock_add_rule({path})")
+    finally:
+        os.close(fd)
+
+
+for path in spec["read"]:
+    allow(path, read)
+for path in spec["write"]:
+    allow(path, fs)
+if libc.prctl(ctypes.c_int(38), ctypes.c_ulong(1), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)) != 0:
+    fail("prctl(PR_SET_NO_NEW_PRIVS)")
+if libc.syscall(ctypes.c_long(RESTRICT), ctypes.c_long(ruleset), ctypes.c_long(0)) != 0:
+    fail("landlock_restrict_self")
+os.close(ruleset)
+os.execv(sys.argv[2], sys.argv[2:])
+'''
+# What else a child may read under Landlock, where the machine has it: the loader's cache, locales, time zones,
+# the CPU topology BLAS asks for, and the harmless devices.
+_LANDLOCK_READ = ("/etc/ld.so.cache", "/etc/localtime", "/usr/lib/locale", "/usr/share/zoneinfo",
+                  "/sys/devices/system/cpu", "/dev/zero", "/dev/urandom", "/dev/random")
+
+
+# Asked of the interpreter with -I -S: its standard library is all of sys.path.
+_PROBE = ("import json, os, sys, sysconfig\n"
+          "print(json.dumps({'executable': os.path.realpath(sys.executable), 'path': sys.path,\n"
+          "                  'libdir': sysconfig.get_config_var('LIBDIR') or '', 'version': '%d.%d' % sys.version_info[:2]}))\n")
+# Asked with -I only (site.py finds a venv's site-packages): where numpy is.
+_NUMPY_PROBE = ("import importlib.util, os\n"
+                "print(os.path.realpath(importlib.util.find_spec('numpy').submodule_search_locations[0]))\n")
+# What an interpreter copy leaves out of the standard library folder: packages, tests, GUI and the static library.
+_NOT_COPIED = ("site-packages", "dist-packages", "test", "idlelib", "tkinter", "turtledemo")
+
+
+@dataclass(frozen=True)
+class _Runtime:
+    """What the child runs: an interpreter, its standard library and the private numpy site."""
+
+    python: str  # the interpreter the child runs (argv[0] is replaced by it)
+    site: str  # the private site folder: numpy (and numpy.libs/), nothing else
+    shown: tuple[str, ...]  # what bubblewrap mounts read-only for the interpreter, besides /usr and the site
+    hidden: tuple[str, ...]  # Python package folders inside what is shown: covered by empty, unreadable ones
+    library_path: str | None  # LD_LIBRARY_PATH, for an interpreter copy whose libpython moved with it
+
+
+def _ask(python: str, code: str, *flags: str) -> str:
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    if os.name == "nt":  # Python does not start on Windows without it
+        env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", r"C:\Windows")
+    done = subprocess.run([python, *flags, "-c", code], capture_output=True, timeout=60, env=env,
+                          cwd=os.path.abspath(os.sep))
     if done.returncode != 0:
-        raise RuntimeError(f"cannot start {python}: {done.stderr.decode(errors='replace')[-500:]}")
-    paths = {os.path.realpath(python)}
-    venv = os.path.dirname(os.path.dirname(python))
-    if os.path.isfile(os.path.join(venv, "pyvenv.cfg")):
-        paths.add(venv)
-    for path in json.loads(done.stdout):
-        if path.endswith((".py", ".so")):  # numpy's __init__.py: its package folder's parent
-            path = os.path.dirname(os.path.dirname(path))
-        if os.path.isdir(path) or os.path.isfile(path):
-            paths.add(os.path.abspath(path))
-    resolved = set()
-    for path in paths:
-        resolved.update({path, os.path.realpath(path)})
-    return tuple(sorted(resolved))
+        raise RuntimeError(f"cannot start {python} {' '.join(flags)}: {done.stderr.decode(errors='replace')[-500:]}")
+    return done.stdout.decode().strip()
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link costs nothing (the same file, no copy); across file systems or where links are refused, a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _copy_tree(source: str, target: str, skip: tuple[str, ...] = ()) -> None:
+    def ignore(folder, names):
+        if os.path.realpath(folder) != os.path.realpath(source):
+            return []
+        return [n for n in names if n in skip or n.startswith("config-")]
+
+    shutil.copytree(source, target, copy_function=_link_or_copy, ignore=ignore if skip else None)
+
+
+def _package_folders(roots) -> tuple[str, ...]:
+    """Every site-packages / dist-packages folder of a Python installation below these roots."""
+    patterns = ("*-packages", "python*/*-packages", "lib*/python*/*-packages", "local/lib*/python*/*-packages")
+    found = set()
+    for root in roots:
+        for pattern in patterns:
+            for path in glob.glob(os.path.join(glob.escape(root), pattern)):
+                if os.path.basename(path) in ("site-packages", "dist-packages") and os.path.isdir(path):
+                    found.add(os.path.realpath(path))
+    return tuple(sorted(found))
+
+
+def _copy_interpreter(info: dict, target: Path) -> tuple[str, str | None]:
+    """bin/pythonX.Y, lib/pythonX.Y (the standard library without packages) and, when the interpreter lives outside
+    /usr, its lib/libpython*: Python finds its prefix from its own location, the loader libpython from
+    LD_LIBRARY_PATH (searched before the original's RUNPATH, which the sandbox user may not reach)."""
+    version = info["version"]
+    stdlib = next(p for p in info["path"] if os.path.isfile(os.path.join(p, "os.py")))
+    python = target / "bin" / f"python{version}"
+    python.parent.mkdir(parents=True)
+    _link_or_copy(info["executable"], str(python))
+    copied_stdlib = target / "lib" / f"python{version}"
+    _copy_tree(stdlib, str(copied_stdlib), skip=_NOT_COPIED)
+    for folder in info["path"]:  # lib-dynload, where a distribution keeps it outside the standard library
+        if os.path.isdir(folder) and not _inside(folder, stdlib):
+            _copy_tree(folder, str(copied_stdlib / os.path.basename(folder)))
+    libdir, libraries = info["libdir"], []
+    if libdir and os.path.isdir(libdir) and not _inside(os.path.realpath(libdir), "/usr"):
+        libraries = sorted(glob.glob(os.path.join(glob.escape(libdir), "libpython*.so*")))
+        for library in libraries:
+            _link_or_copy(library, str(target / "lib" / os.path.basename(library)))
+    return str(python), str(target / "lib") if libraries else None
+
+
+_BUILDING = threading.RLock()
+
+
+def _once(function):
+    """functools.lru_cache, built once even when the grader's threads ask for it at the same moment."""
+    cached = functools.lru_cache(maxsize=None)(function)
+
+    @functools.wraps(function)
+    def once(*args):
+        with _BUILDING:
+            return cached(*args)
+
+    return once
+
+
+@_once
+def _private_folder() -> Path:
+    """This grading process's folder for what the child runs: the grading user's, read-only to everybody else,
+    removed when the process exits."""
+    folder = Path(tempfile.mkdtemp(prefix="seqlab-runtime-"))
+    atexit.register(_remove_runtime, str(folder), os.getpid())
+    os.chmod(folder, 0o755)
+    return folder
+
+
+def _remove_runtime(folder: str, creator: int) -> None:
+    if os.getpid() == creator:  # not in a forked child that inherited the exit handler
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _key(python: str) -> str:
+    return hashlib.sha256(python.encode()).hexdigest()[:12]
+
+
+@_once
+def _interpreter(python: str) -> dict:
+    return json.loads(_ask(python, _PROBE, "-I", "-S"))
+
+
+@_once
+def _site(python: str) -> str:
+    """The private site folder: numpy and numpy.libs/ (hard links where possible), nothing else."""
+    package = _ask(python, _NUMPY_PROBE, "-I")
+    site = _private_folder() / f"site-{_key(python)}"
+    site.mkdir()
+    for source in (package, os.path.join(os.path.dirname(package), "numpy.libs")):
+        if os.path.isdir(source):
+            _copy_tree(source, str(site / os.path.basename(source)))
+    return str(site)
+
+
+@_once
+def _runtime(python: str, copy_interpreter: bool) -> _Runtime:
+    """What the child of `python` runs: that interpreter (or, for a sandbox user without bubblewrap, a copy of it
+    and its standard library in the private folder, since the user may not reach the original) and the site."""
+    info, site = _interpreter(python), _site(python)
+    stdlib = [os.path.realpath(p) for p in info["path"] if os.path.isdir(p)]
+    if copy_interpreter:
+        child_python, library_path = _copy_interpreter(info, _private_folder() / f"python-{_key(python)}")
+        return _Runtime(child_python, site, (), (), library_path)
+    libdir = [os.path.realpath(info["libdir"])] if info["libdir"] and os.path.isdir(info["libdir"]) else []
+    shown = tuple(dict.fromkeys((info["executable"], *stdlib, *libdir)))
+    return _Runtime(info["executable"], site, shown, _package_folders(("/usr", *stdlib, *libdir)), None)
+
+
+@_once
+def _checked_runtime(python: str, plan: _Plan) -> _Runtime:
+    """The runtime for this plan; without bubblewrap, tried once through the child's chain."""
+    runtime = _runtime(python, bool(plan.users and not plan.bwrap))
+    if not plan.bwrap and (plan.users or plan.landlock):
+        _check_runtime(plan, runtime)
+    return runtime
+
+
+def python_argv(code: str, *args: str, python: str | None = None) -> list[str]:
+    """The command of a Python child: isolated (-I), without site-packages (-S), NUMPY_ONLY before `code`, and the
+    private numpy site as sys.argv[1] (the other `args` follow it)."""
+    python = os.path.abspath(python or sys.executable)
+    return [python, "-I", "-S", "-c", NUMPY_ONLY + code, _site(python), *args]
 
 
 def default_secrets() -> tuple[Path, ...]:
@@ -286,7 +599,42 @@ def _system_binds() -> list[str]:
     return args + ["--proc", "/proc", "--dev", "/dev", *private_tmp]
 
 
-def _bwrap_argv(plan: _Plan, argv: list[str], workdir: Path, secrets: list[str],
+def _setpriv_argv(plan: _Plan, user: tuple[int, int]) -> list[str]:
+    uid, gid = user
+    return [plan.setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--inh-caps=-all",
+            "--bounding-set=-all", "--no-new-privs", "--"]
+
+
+def _system_library_folders() -> tuple[str, ...]:
+    """The folders of the shared libraries this process has loaded (libc, libm, the loader...): the child's
+    interpreter needs the same. Python's own installation and package folders are left out: the child's comes
+    from its runtime."""
+    prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}
+    folders = set()
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split(maxsplit=5)[-1].strip() if line.count(" ") >= 5 else ""
+                if path.startswith("/") and (path.endswith(".so") or ".so." in os.path.basename(path)):
+                    folder = os.path.dirname(os.path.realpath(path))
+                    if "-packages" not in folder and not any(_inside(folder, p) for p in prefixes):
+                        folders.add(folder)
+    except OSError:
+        pass
+    return tuple(sorted(folders))
+
+
+def _landlock_argv(plan: _Plan, runtime: _Runtime, cwd: Path) -> list[str]:
+    if runtime.shown:  # the original interpreter (a grader that is not root): its own folders
+        read = [*runtime.shown, runtime.site]
+    else:  # a copy beside the site, in the private folder
+        read = [os.path.dirname(os.path.dirname(runtime.python)), runtime.site]
+    spec = {"abi": plan.landlock, "read": [*read, *_system_library_folders(), *_LANDLOCK_READ],
+            "write": [str(cwd), "/dev/null"]}
+    return [runtime.python, "-I", "-S", "-c", LANDLOCK, json.dumps(spec)]
+
+
+def _bwrap_argv(plan: _Plan, runtime: _Runtime, workdir: Path, secrets: list[str],
                 user: tuple[int, int] | None) -> list[str]:
     args = [plan.bwrap, *_namespace_flags()]
     if os.geteuid() == 0:  # keep only what setpriv needs to drop to the sandbox user; setpriv drops those too
@@ -311,25 +659,28 @@ def _bwrap_argv(plan: _Plan, argv: list[str], workdir: Path, secrets: list[str],
         made.add(path)
         shown.append((os.path.realpath(path), path))
 
-    ro = [p for p in _interpreter_paths(argv[0]) if not _inside(p, "/usr")]
+    def cover(path: str) -> None:  # an empty folder (mode 0, no device) or file where it was
+        for source, dest in shown:
+            if _inside(path, source) and os.path.exists(path):
+                where = dest + path[len(source):]
+                if os.path.isdir(path):
+                    args.extend(["--perms", "0000", "--tmpfs", where])
+                else:
+                    args.extend(["--ro-bind", "/dev/null", where])
+                return
+
+    ro = [p for p in (*runtime.shown, runtime.site) if not _inside(p, "/usr")]
     ro = [p for p in ro if not any(_inside(p, q) and p != q for q in ro)]  # a parent's bind shows its children
-    work = str(workdir)
     for path in ro:
         bind("--ro-bind", path)
-    bind("--bind", work)
-    for secret in secrets:  # a secret inside something the child sees: cover it (empty, mode 0, no device)
-        for source, dest in shown:
-            if _inside(secret, source) and os.path.exists(secret):
-                where = dest + secret[len(source):]
-                if os.path.isdir(secret):
-                    args += ["--perms", "0000", "--tmpfs", where]
-                else:
-                    args += ["--ro-bind", "/dev/null", where]
-    args += ["--chdir", work, "--"]
+    bind("--bind", str(workdir))
+    for folder in runtime.hidden:  # /usr/lib/python3/dist-packages, the interpreter's own site-packages...
+        cover(folder)
+    for secret in secrets:  # a secret inside something the child sees
+        cover(secret)
+    args += ["--chdir", str(workdir), "--"]
     if user:
-        uid, gid = user
-        args += [plan.setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--inh-caps=-all",
-                 "--bounding-set=-all", "--no-new-privs"]
+        args += _setpriv_argv(plan, user)[:-1]
     return args
 
 
@@ -358,9 +709,12 @@ def _preexec_rlimits(limits: Limits):
     return apply
 
 
-def _child_env(workdir: Path) -> dict[str, str]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
-           "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
+def _child_env(workdir: Path, runtime: _Runtime) -> dict[str, str]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(workdir), "TMPDIR": str(workdir), "LANG": "C.UTF-8",
+           "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
+    if runtime.library_path:
+        env["LD_LIBRARY_PATH"] = runtime.library_path
     if os.name == "nt":  # Python does not start on Windows without it
         env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", r"C:\Windows")
     return env
@@ -593,6 +947,79 @@ def _remove_tree(path: str) -> None:
         subprocess.run(["rm", "-rf", "--one-file-system", "--", path], check=True)
 
 
+class _PrivateWork:
+    """Without bubblewrap, for a sandbox user: a copy of `workdir` the child works in, which no sibling can open.
+
+    ``<tmp>/seqlab-child-XXXX/`` (the grader's, 0711: nobody can list it) holds ``work/`` (the sandbox user's,
+    0700). Afterwards what the child left (plain files and folders only, given back) replaces workdir's content.
+    """
+
+    def __init__(self, workdir: Path, uid: int, gid: int):
+        self.base = Path(tempfile.mkdtemp(prefix="seqlab-child-"))
+        os.chmod(self.base, 0o711)
+        self.path = self.base / "work"
+        shutil.copytree(workdir, self.path, symlinks=True)  # the grader's own files
+        _chown_tree(self.path, uid, gid)
+        os.chmod(self.path, 0o700)
+
+    def take_back(self, workdir: Path) -> None:
+        _reclaim(self.path, (os.geteuid(), os.getegid()))
+        for entry in os.scandir(workdir):
+            _remove_entry(entry.path)
+        for entry in os.scandir(self.path):
+            shutil.move(entry.path, workdir / entry.name)
+
+    def remove(self) -> None:
+        _remove_tree(str(self.base))
+
+
+def _remove_entry(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        _remove_tree(path)
+    else:
+        os.unlink(path)
+
+
+def _remove_files_of(uid: int) -> None:
+    """What a sandbox user left in the shared temporary folders (no bubblewrap): the next child of that user
+    must not find it."""
+    for folder in {tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"}:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid == uid:
+                    _remove_entry(entry.path)
+            except OSError:
+                pass
+
+
+def _check_runtime(plan: _Plan, runtime: _Runtime) -> None:
+    """Without bubblewrap the child's chain (setpriv to a sandbox user, Landlock) must start the interpreter and
+    import numpy; a /tmp mounted noexec, or a container that refuses Landlock, would stop it: say so once,
+    clearly, instead of failing every exercise."""
+    code = "import sys; sys.path.append(sys.argv[1]); import numpy"
+    slot = _UserSlot(plan.users) if plan.users else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="seqlab-check-") as tmp:
+            command = [runtime.python, "-I", "-S", "-c", code, runtime.site]
+            if plan.landlock:
+                command = _landlock_argv(plan, runtime, Path(tmp)) + command
+            if slot is not None:
+                command = _setpriv_argv(plan, (slot.uid, slot.gid)) + command
+            done = subprocess.run(command, capture_output=True, timeout=60, cwd=tmp, env=_child_env(Path(tmp), runtime))
+    finally:
+        if slot is not None:
+            slot.release()
+    if done.returncode != 0:
+        who = f"the sandbox user (uid {slot.uid})" if slot is not None else "the child"
+        raise SandboxUnavailable(f"{who} cannot run {runtime.python} with numpy: "
+                                 f"{done.stderr.decode(errors='replace')[-500:]} (is {tempfile.gettempdir()} noexec? "
+                                 f"set TMPDIR to a folder where programs may run)")
+
+
 # ---------------------------------------------------------------------------------------------------
 # Running one child
 # ---------------------------------------------------------------------------------------------------
@@ -664,8 +1091,9 @@ def _wait(proc: subprocess.Popen, seconds: float) -> bool:
 
 def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdin: bytes = b"",
                  *, secrets: tuple[Path, ...] | list[Path] = ()) -> ChildOutcome:
-    """Runs `argv` (argv[0]: a python) in `workdir` under the strongest isolation this machine has.
+    """Runs `argv` (argv[0]: a python, best from ``python_argv``) in `workdir` under the strongest isolation here.
 
+    The child runs that interpreter's standard library and the private numpy site (``_runtime``), nothing else.
     `secrets`: files or folders the child must not read, on top of default_secrets(). With bubblewrap they
     are simply not mounted (or covered, when inside something the child sees). When this returns, no process
     the child started remains and `workdir` holds only plain files and folders owned by the grading user.
@@ -680,31 +1108,37 @@ def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdi
         argv[0] = os.path.abspath(argv[0])
     else:
         argv[0] = shutil.which(argv[0]) or argv[0]
+    runtime = _checked_runtime(argv[0], plan)
+    argv[0] = runtime.python
     secret_paths = sorted({os.path.realpath(s) for s in (*default_secrets(), *secrets)})
     for secret in secret_paths:  # a grader bug: the child would write into, or see, the answer key
         if _inside(str(workdir), secret) or _inside(secret, str(workdir)):
             raise ValueError(f"workdir {workdir} and the secret {secret} overlap")
     harden_parent()
 
-    slot = _UserSlot(plan.users) if plan.bwrap and plan.users else None
-    env = _child_env(workdir)
+    slot = _UserSlot(plan.users) if plan.users else None
+    user = (slot.uid, slot.gid) if slot is not None else None
     mode = os.stat(workdir).st_mode & 0o7777
-    proc, swept = None, False
+    proc, swept, private = None, False, None
     try:
-        if slot is not None:
-            _chown_tree(workdir, slot.uid, slot.gid)
+        if slot is not None and not plan.bwrap:
+            private = _PrivateWork(workdir, *user)
+        elif slot is not None:
+            _chown_tree(workdir, *user)
+        cwd = private.path if private is not None else workdir
         command = list(argv)
-        preexec = None
+        preexec = _preexec_rlimits(limits) if POSIX and not plan.prlimit else None
+        if plan.landlock:
+            command = _landlock_argv(plan, runtime, cwd) + command
         if plan.prlimit:
             command = _rlimit_argv(plan, limits) + command
-        elif POSIX:
-            preexec = _preexec_rlimits(limits)
         if plan.bwrap:
-            user = (slot.uid, slot.gid) if slot is not None else None
-            command = _bwrap_argv(plan, argv, workdir, secret_paths, user) + command
+            command = _bwrap_argv(plan, runtime, workdir, secret_paths, user) + command
+        elif user is not None:
+            command = _setpriv_argv(plan, user) + command
         start = time.monotonic()
         proc = subprocess.Popen(
-            command, cwd=workdir, env=env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            command, cwd=cwd, env=_child_env(cwd, runtime), stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, close_fds=True, preexec_fn=preexec,
             start_new_session=POSIX,
             creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
@@ -720,7 +1154,11 @@ def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdi
         drain.join(timeout=2.0)  # every writer is dead: the pipe is at its end
         if not drain.is_alive():
             proc.stdout.close()
-        _reclaim(workdir, (os.geteuid(), os.getegid()) if slot is not None else None)
+        if private is not None:
+            private.take_back(workdir)
+            _remove_files_of(slot.uid)
+        else:
+            _reclaim(workdir, (os.geteuid(), os.getegid()) if slot is not None else None)
         os.chmod(workdir, mode)
     finally:
         if proc is not None and not swept:  # interrupted (KeyboardInterrupt...): never leave the child running
@@ -728,6 +1166,8 @@ def run_isolated(argv: list[str], workdir: Path, limits: Limits = Limits(), stdi
                 _sweep(proc, slot)
             except Exception:
                 pass
+        if private is not None:
+            private.remove()
         if slot is not None:
             slot.release()
     returncode = None if timed_out else proc.returncode

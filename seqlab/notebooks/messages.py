@@ -34,7 +34,10 @@ from seqlab.notebooks.cells import CellLine, Module
 CHILD_TEXT_LIMIT = 300  # characters of an exception's message shown per check
 _CHILD_PREFIXES = tuple(PREFIXES[kind] for kind in ("import", "missing", "error"))
 _MODULE_LINE = re.compile(r"\((?P<file>[\w.-]+\.py), line (?P<line>\d+)\)(?: \(line (?P=line)\))?")
-_FRAME_LINE = re.compile(r"\(line (?P<line>\d+) in (?P<function>[\w.<>]+)\)")
+# "(line 12 in forward)" or, with the line's text, "(line 12 in forward: h = W @ x + b)"
+_FRAME_LINE = re.compile(r"\(line (?P<line>\d+) in (?P<function>[\w.<>]+)(?P<end>[:)])")
+# a warning on the student's line, in a pitfall's explanation: "exp overflowed on line 7 (e = np.exp(x))"
+_WARNING_LINE = re.compile(r"\bon line (?P<line>\d+) \(")
 _NO_ATTRIBUTE = re.compile(r"module 'submission' has no attribute '(?P<name>\w+)'")
 _NOT_DEFINED = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
 _FLOAT = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|nan|inf)"
@@ -91,9 +94,9 @@ def _functions(source: str) -> list[tuple[str, int, int]]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
-def _place(module: Module, line: int, where: str = "") -> str | None:
+def _place(module: Module, line: int) -> str | None:
     found: CellLine | None = module.locate(line)
-    return f"({found}{where})" if found else None
+    return f"({found})" if found else None
 
 
 def located(text: str, file_name: str, module: Module) -> str:
@@ -109,10 +112,12 @@ def located(text: str, file_name: str, module: Module) -> str:
         line, function = int(match["line"]), match["function"]
         if not any(name == function and first <= line <= last for name, first, last in functions):
             return match[0]  # a line of numpy's or of the grader's own code, not of the module
-        return _place(module, line, f", in {function}") or match[0]
+        found = module.locate(line)
+        return f"({found}, in {function}{match['end']}" if found else match[0]
 
     text = _MODULE_LINE.sub(module_line, text)
     text = _FRAME_LINE.sub(frame_line, text)
+    text = _WARNING_LINE.sub(lambda m: f"in {found} (" if (found := module.locate(int(m["line"]))) else m[0], text)
     return _NO_ATTRIBUTE.sub(lambda m: f"the answer cells define no '{m['name']}'", text)
 
 
@@ -163,6 +168,10 @@ def in_cell_terms(report: Report, modules: Mapping[str, Module], added: Mapping[
         for check in exercise.tests:
             if not check.passed:
                 check.detail = _detail(check.detail, file_name, module, added or {})
+                check.explanation = located(check.explanation, file_name, module)
+                if check.exception and check.exception.get("in") == "submission" and check.exception.get("line"):
+                    found = module.locate(check.exception["line"])
+                    check.exception["cell"] = str(found) if found else None
                 check.rerun = ""  # it would name a temporary copy of the module
     return result
 

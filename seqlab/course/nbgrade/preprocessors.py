@@ -41,7 +41,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
-from traitlets import Enum, Float, Unicode
+from traitlets import Bool, Enum, Float, Unicode
 
 from seqlab.grading import atomic
 from seqlab.grading.registry import EXERCISES
@@ -175,6 +175,9 @@ class GradeWithSeqlab(NbGraderPreprocessor):
                   ).tag(config=True)
     timeout = Float(10.0, help="wall-clock seconds each exercise may run").tag(config=True)
     secret_file = Unicode("", help="grading secret (default: $SEQLAB_SECRET_FILE or .seqlab/secret)").tag(config=True)
+    allow_unisolated = Bool(False, help="grade even where the sandbox's children could reach each other (no "
+                                        "bubblewrap, no root with the sandbox users); logged for every notebook"
+                            ).tag(config=True)
 
     def _source(self, student: str):
         from seqlab.grading.oracle import REPO_ROOT
@@ -211,7 +214,12 @@ class GradeWithSeqlab(NbGraderPreprocessor):
             return {exercise: grade(folder, oracle, source, limits, only=exercise) for exercise in exercises}
 
     def preprocess(self, nb, resources):
+        from seqlab.grading.sandbox import UNISOLATED, require_private_workdirs
+
         info = resources["nbgrader"]
+        if require_private_workdirs(self.allow_unisolated):  # a class: never silently where children meet
+            self.log.warning("seqlab grades %s/%s with allow_unisolated: %s", info["student"], info["notebook"],
+                             UNISOLATED)
         start = time.perf_counter()
         template, graded = self._template(info["db_url"], info["notebook"], info["assignment"])
         exercises = exercises_with_tests(graded, EXERCISES)

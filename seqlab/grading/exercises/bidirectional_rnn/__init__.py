@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from seqlab.grading.exercises.bidirectional_rnn.feedback import FINDINGS, PARTS, PROBES
 from seqlab.grading.spec import Check, Exercise, mistakes, normal
 
 
@@ -41,10 +42,19 @@ MISTAKES = mistakes(
     ("output_forward_only",
      "the outputs use only the forward states; outputs[t] = Why [hf[t]; hb[t]] + by with the full (O, "
      "2H) Why"),
+    ("readout_halves_swapped",
+     "the outputs apply Why's forward columns to hb and its backward columns to hf; outputs[t] = Why[:, :H] "
+     "hf[t] + Why[:, H:] hb[t] + by (= Why hiddens[t] + by)"),
+    ("forward_bias_missing", "the forward direction leaves out its bias bh_f"),
     ("backward_bias_missing", "the backward direction leaves out its bias bh_b"),
     ("output_bias_missing", "the outputs leave out the bias by: outputs[t] = Why hiddens[t] + by"),
     ("whh_transposed", "the recurrent weights are transposed (Whh.T @ h); weights are (out, in): Whh @ h"),
     ("no_tanh", "the tanh nonlinearity is missing from the state update"),
+    ("relu_activation", "the states use ReLU; the state update is tanh(Wxh x[t] + Whh h + bh)"),
+    ("sigmoid_activation", "the states use sigmoid; the state update is tanh(Wxh x[t] + Whh h + bh)"),
+    ("directions_swapped",
+     "the directions are swapped: the forward weights (_f) read the sequence right to left and the backward ones "
+     "(_b) left to right; hf uses Wxh_f, Whh_f, bh_f from x[0] on, hb uses the _b weights from x[T-1] back"),
     ("forward_off_by_one", "the forward direction reads x[t-1] at step t (an off-by-one in time)"),
     ("forward_reads_previous_input",
      "an off-by-one in time: the forward direction reads x[t-1] at step t (inputs[t-1] wraps around to"
@@ -53,6 +63,10 @@ MISTAKES = mistakes(
      "an off-by-one in time: hiddens[t] pairs the forward state of step t-1 with the backward state of"
      " step t (a state list that starts with h0 = 0 is one step behind); use hf[t], the state after "
      "reading x[t]"),
+    ("output_softmax",
+     "the outputs go through a softmax; they are linear scores (logits): outputs[t] = Why hiddens[t] + by"),
+    ("output_tanh", "the outputs go through tanh; they are linear: outputs[t] = Why hiddens[t] + by"),
+    ("output_sigmoid", "the outputs go through a sigmoid; they are linear: outputs[t] = Why hiddens[t] + by"),
 )
 
 EXERCISE = Exercise(
@@ -68,4 +82,7 @@ EXERCISE = Exercise(
         Check("forward_single_step", 2, "birnn_forward", "T=1: both directions see one input", _forward(3, 4, 2, 3, 1)),
     ),
     mistakes=MISTAKES,
+    parts=PARTS,
+    probes=PROBES,
+    findings=FINDINGS,
 )

@@ -1,7 +1,9 @@
 """How the checks of gradient_clipping call clip_grad_norm / clip_grad_value (numpy only: runs in the child too).
 
 Each call gets the API (the student's module, or trusted code), fresh copies of the input arrays and the JSON
-scalars, and returns what it observed, keyed by name. Gradients arrive as arrays named ``grad:<name>``.
+scalars, and returns what it observed, keyed by name. Gradients arrive as arrays named ``grad:<name>``. What is
+returned under ``observed:`` is for feedback only (never judged): whether every dict entry is still the caller's
+own array, and the entries themselves.
 """
 
 
@@ -17,7 +19,16 @@ def clip_norm(api, arrays, args):
     outputs = {"total_norm": total}
     for name, array in callers_arrays.items():
         outputs[f"grads['{name}']"] = array
-    return outputs
+    return outputs | _dict_entries(grads, callers_arrays)
+
+
+def _dict_entries(grads, callers_arrays):
+    """What the dict holds after the call, and whether each entry is still the caller's own array."""
+    same = all(grads.get(name) is array for name, array in callers_arrays.items())
+    observed = {"observed:in_place": 1.0 if same else 0.0}
+    for name in callers_arrays:
+        observed[f"observed:dict['{name}']"] = grads.get(name)
+    return observed
 
 
 def clip_norm_rejects_negative(api, arrays, args):
@@ -34,4 +45,5 @@ def clip_value(api, arrays, args):
     grads = _grads(arrays)
     callers_arrays = dict(grads)
     api.clip_grad_value(grads, args["clip_value"])
-    return {f"grads['{name}']": array for name, array in callers_arrays.items()}
+    outputs = {f"grads['{name}']": array for name, array in callers_arrays.items()}
+    return outputs | _dict_entries(grads, callers_arrays)

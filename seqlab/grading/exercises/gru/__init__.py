@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from seqlab.grading.exercises.gru.feedback import FINDINGS, PARTS, PROBES
 from seqlab.grading.spec import Check, Exercise, mistakes, normal
 
 
@@ -48,12 +49,18 @@ MISTAKES = mistakes(
      "the gate blocks are read in the wrong order; rows are stacked r, z, n (r = rows 0:H, z = H:2H, n"
      " = 2H:3H)"),
     ("blocks_rnz", "the z and n blocks are swapped; rows are stacked r, z, n"),
+    ("blocks_znr", "the gate blocks are read in the wrong order (z, n, r); rows are stacked r, z, n"),
+    ("blocks_nrz", "the gate blocks are read in the wrong order (n, r, z); rows are stacked r, z, n"),
     ("reset_not_applied", "the reset gate is never applied: n must use r * (W_hn h + b_hn)"),
     ("candidate_sigmoid", "the candidate n uses sigmoid; it is tanh (so it can be negative)"),
+    ("candidate_linear", "the candidate n has no tanh: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))"),
+    ("update_uses_reset", "the new state mixes with the reset gate r; the update gate z does that: h' = (1-z)*n + z*h"),
     ("gates_tanh", "the gates r and z use tanh; gates are sigmoids (values in (0, 1))"),
     ("gates_ignore_hidden",
      "the gates r and z ignore the previous state: each is sigmoid(W_i. x + b_i. + W_h. h + b_h.), "
      "hidden side included"),
+    ("biases_ignored", "the biases are missing: both b_ih and b_hh belong in the gates and the candidate"),
+    ("b_ih_ignored", "the input-side biases b_ih are missing"),
     ("b_hh_ignored", "the hidden-side biases b_hh are missing"),
     ("gates_returned_zrn", "the gates are returned as (z, r, n); return them as (r, z, n)"),
 )
@@ -71,4 +78,7 @@ EXERCISE = Exercise(
         Check("step_batch_one", 3, "gru_step", "one step with B=1, I=2, H=5", _step(2, 5, 1)),
     ),
     mistakes=MISTAKES,
+    parts=PARTS,
+    probes=PROBES,
+    findings=FINDINGS,
 )

@@ -21,6 +21,17 @@ def gru_step(api, arrays, args):
     return {"h": h, "r": r, "z": z, "n": n, "input:x": x, "input:h_prev": h_prev}
 
 
+def gru_step_twice(api, arrays, args):
+    """Two steps on one cell, its weights replaced between them: the second must use the new weights."""
+    cell = _cell(api, {name: arrays[f"first:{name}"] for name in WEIGHTS}, args)
+    cell.forward(arrays["x"], arrays["h_prev"])
+    for name in WEIGHTS:
+        setattr(cell, name, arrays[name])
+    h, gates = cell.forward(arrays["x"], arrays["h_prev"])
+    r, z, n = gates
+    return {"h": h, "r": r, "z": z, "n": n}
+
+
 def gru_sequence(api, arrays, args):
     """GRUCell unrolled over a sequence, each new state fed back as h_prev."""
     cell = _cell(api, arrays, args)

@@ -1,0 +1,35 @@
+"""three at once: forward weights in both directions, the backward states left in processing order, no by.
+"""
+
+import numpy as np
+
+
+class BidirectionalRNN:
+    def __init__(self, input_size, hidden_size, output_size, rng=None):
+        rng = np.random.default_rng() if rng is None else rng
+        H = hidden_size
+        self.Wxh_f = rng.standard_normal((H, input_size)) * 0.01
+        self.Whh_f = rng.standard_normal((H, H)) * 0.01
+        self.bh_f = np.zeros((H, 1))
+        self.Wxh_b = rng.standard_normal((H, input_size)) * 0.01
+        self.Whh_b = rng.standard_normal((H, H)) * 0.01
+        self.bh_b = np.zeros((H, 1))
+        self.Why = rng.standard_normal((output_size, 2 * H)) * 0.01
+        self.by = np.zeros((output_size, 1))
+        self.hidden_size = hidden_size
+
+    def run(self, xs, h):
+        states = []
+        for x in xs:
+            h = np.tanh(self.Wxh_f @ x + self.Whh_f @ h + self.bh_f)
+            states.append(h)
+        return states
+
+    def forward(self, inputs):
+        T = len(inputs)
+        H, B = self.hidden_size, inputs[0].shape[1]
+        hf = self.run(inputs, np.zeros((H, B)))
+        hb = self.run(inputs[::-1], np.zeros((H, B)))
+        hiddens = [np.vstack([hf[t], hb[t]]) for t in range(T)]
+        outputs = [self.Why @ s + 0.0 for s in hiddens]
+        return outputs, hiddens

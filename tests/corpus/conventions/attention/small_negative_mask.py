@@ -1,0 +1,28 @@
+"""masking by adding -10 instead of -inf (a mistake of its own): masked positions keep a little weight."""
+
+import math
+
+import numpy as np
+
+
+def similarity_matrix(E):
+    return E @ np.swapaxes(E, -1, -2)
+
+
+def softmax(x, axis=-1):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def attention_weights(E, scale=True, mask=None):
+    S = similarity_matrix(E)
+    if scale:
+        S = S / math.sqrt(E.shape[-1])
+    if mask is not None:
+        S = S + np.where(mask, 0.0, -10.0)
+    return softmax(S, axis=-1)
+
+
+def self_attention(E, scale=True, mask=None):
+    A = attention_weights(E, scale, mask)
+    return A @ E, A

@@ -1,0 +1,28 @@
+"""exp(x) without shifting: logits of 1e4 overflow to inf, and inf / inf is nan."""
+
+import math
+
+import numpy as np
+
+
+def similarity_matrix(E):
+    return E @ np.swapaxes(E, -1, -2)
+
+
+def softmax(x, axis=-1):
+    e = np.exp(x)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def attention_weights(E, scale=True, mask=None):
+    S = similarity_matrix(E)
+    if scale:
+        S = S / math.sqrt(E.shape[-1])
+    if mask is not None:
+        S = np.where(mask, S, -np.inf)
+    return softmax(S, axis=-1)
+
+
+def self_attention(E, scale=True, mask=None):
+    A = attention_weights(E, scale, mask)
+    return A @ E, A

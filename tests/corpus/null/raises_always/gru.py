@@ -1,0 +1,9 @@
+"""does nothing: every call raises ValueError."""
+
+
+class GRUCell:
+    def __init__(self, input_size, hidden_size, rng=None):
+        pass
+
+    def forward(self, x, h_prev):
+        raise ValueError("not done")
