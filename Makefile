@@ -39,7 +39,8 @@ grade: $(VENV)/.student
 
 test: $(VENV)/.dev
 	@if [ "$$(id -u)" = 0 ] && [ -f .ci/install-sandbox.sh ]; then bash .ci/install-sandbox.sh; fi
-	$(PY) -m pytest
+	@# every core (pytest-xdist), one test file per worker: a module's fixtures are built once
+	$(PY) -m pytest -n auto --dist loadfile
 
 stubs: $(VENV)/.student
 	$(PY) -m seqlab stubs

@@ -61,3 +61,20 @@ def _path_restored():
         os.environ.pop("PATH", None)
     else:
         os.environ["PATH"] = path
+
+
+@pytest.fixture(scope="session")
+def built_release(tmp_path_factory) -> Path:
+    """One student release for the session (building one computes the public data: the slow part); tests get
+    copies of it (``release``), never this folder."""
+    from seqlab.course.release import build_release
+
+    return build_release(tmp_path_factory.mktemp("built-release") / "seqlab-student")
+
+
+@pytest.fixture(scope="module")
+def release(built_release, tmp_path_factory) -> Path:
+    """A fresh copy of the session's student release for this module, free to run and change."""
+    import shutil
+
+    return Path(shutil.copytree(built_release, tmp_path_factory.mktemp("rel") / "seqlab-student", symlinks=True))

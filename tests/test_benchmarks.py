@@ -23,6 +23,7 @@ from benchmarks.machine import cuda_skip_reason
 from benchmarks.names import FAMILIES, TORCH_OPS_PER_STEP
 from benchmarks.precision import tf32_matmuls
 from benchmarks.rnn_impls import _torch_steps
+from tests.nested_pytest import environment
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -33,7 +34,7 @@ def tiny_run(tmp_path_factory):
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "benchmarks", "--bench-tiny", f"--benchmark-json={out}",
          "-p", "no:cacheprovider", "-q", "-rs"],
-        cwd=ROOT, capture_output=True, text=True, timeout=240)
+        cwd=ROOT, capture_output=True, text=True, timeout=240, env=environment())
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     return json.loads(out.read_text()), proc.stdout
 

@@ -6,19 +6,19 @@ all under $OUT. No timing is asserted.
 """
 
 import json
-import os
 import pathlib
 import subprocess
 import sys
 
 from benchmarks.names import FAMILIES
+from tests.nested_pytest import environment
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def test_rehearsal_writes_the_json_report_figures_and_log(tmp_path):
     out = tmp_path / "out"
-    env = dict(os.environ, OUT=str(out), SEQLAB_BENCH_REHEARSAL="1", PYTHON=sys.executable)
+    env = environment(OUT=str(out), SEQLAB_BENCH_REHEARSAL="1", PYTHON=sys.executable)
     done = subprocess.run(["bash", str(ROOT / "benchmarks" / "gpu_run.sh")], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

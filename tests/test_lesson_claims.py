@@ -1,7 +1,7 @@
 """The lesson's claims and the fast checks of its machinery.
 
 Every claim (lesson/claims.py: statement, measured quantity, threshold, negative control, defined once) is judged
-on every seed: its measurement must pass and its control must fail. The slow test (test_lesson_notebook.py)
+on every seed: its measurement must pass and its control must fail. The slow test (test_release_lesson.py)
 applies them to a fresh execution of the notebook; the tests here check the notebook's source and build, the
 committed outputs, and that the notebook's text, the summary (section 10) and the claim checks all follow the one
 definition: change a threshold and all three change; feed contradicting numbers and the summary changes.

@@ -1,7 +1,7 @@
 """The lesson's seeds: every seeded claim is judged on three seeds, and each seed's numbers are its own.
 
-The three seeds run inside the notebook (test_lesson_notebook.py executes it; lesson/output holds the committed
-run), so no experiment is run twice for CI. These fast checks make sure the seeds are real: the seeded experiments
+The three seeds run inside the notebook (`make lesson-refresh`; lesson/output holds the committed run; CI executes
+seed 0 in test_release_lesson.py). These fast checks make sure the seeds are real: the seeded experiments
 give different numbers on different seeds, and the deterministic ones (no training) reproduce the committed
 numbers of a seed when rerun.
 """

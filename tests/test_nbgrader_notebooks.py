@@ -339,10 +339,8 @@ def test_a_release_builds_without_the_instructors_extras(tmp_path):
 
 
 @pytest.mark.slow
-def test_student_release_has_the_notebook_and_no_answer(tmp_path):
-    from seqlab.course.release import build_release
-
-    out = build_release(tmp_path / "release")
+def test_student_release_has_the_notebook_and_no_answer(release):
+    out = release
     notebook = out / "exercises" / ASSIGNMENT / NB
     assert notebook.is_file()
     for path in (out / "exercises").rglob("*"):  # the student's files (seqlab/ names the markers in its code)

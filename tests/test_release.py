@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 
 from seqlab.course.lesson_files import lesson_files
-from seqlab.course.release import NEVER, build_release
+from seqlab.course.release import NEVER
 from seqlab.course.stubs import solution_regions
 from seqlab.grading.registry import EXERCISES
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    return build_release(tmp_path_factory.mktemp("rel") / "seqlab-student")
 
 
 def test_release_holds_no_answer_key_reference_or_corpus(release):

@@ -21,14 +21,9 @@ import tomllib
 import pytest
 
 from seqlab.course.audience import for_students
-from seqlab.course.release import GUIDES, build_release
+from seqlab.course.release import GUIDES
 
 COMMAND_WORDS = ("make", "python", "python3", ".venv/bin/python", ".venv/bin/jupyter", "jupyter", "pip", "pytest")
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    return build_release(tmp_path_factory.mktemp("rel") / "seqlab-student")
 
 
 def test_students_see_their_blocks_and_not_the_instructors():

@@ -20,12 +20,10 @@ import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 import yaml
 
 from seqlab.course.editors import VSCODE_SETTINGS
 from seqlab.course.github_classroom import WORKFLOW
-from seqlab.course.release import build_release
 from seqlab.grading.registry import EXERCISES
 from tests.corpus import load, materialize
 
@@ -33,11 +31,6 @@ REPO = Path(__file__).resolve().parents[1]
 STUDENT_ENV = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_PLUGINS": "seqlab.pytest_plugin",
                "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
 NODE_IDS = [f"exercises/{e.file_name}::{check.name}" for e in EXERCISES.values() for check in e.checks]
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory) -> Path:
-    return build_release(tmp_path_factory.mktemp("rel") / "seqlab-student")
 
 
 def copy_with(release: Path, target: Path, modules: Path | None) -> Path:
