@@ -74,6 +74,15 @@ class Probe:
     relation: Callable | None = None
 
 
+def zeroed(*names: str) -> Callable[[dict, dict], tuple[dict, dict]]:
+    """A probe's ``vary``: the named input arrays set to zeros (h_prev = 0, a bias family left out...)."""
+    def vary(arrays, args):
+        for name in names:
+            arrays[name] = np.zeros_like(arrays[name])
+        return arrays, args
+    return vary
+
+
 @dataclass(frozen=True)
 class Finding:
     """What a pattern of parts and probes proves, said when ``when(evidence)`` holds for a failed check (evidence:

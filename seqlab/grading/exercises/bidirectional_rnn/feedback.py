@@ -6,7 +6,7 @@
 
 import numpy as np
 
-from seqlab.grading.spec import Finding, Part, Probe
+from seqlab.grading.spec import Finding, Part, Probe, zeroed
 
 
 def _steps(case):
@@ -44,14 +44,6 @@ PARTS = (
 )
 
 
-def _zero(*names):
-    def vary(arrays, args):
-        for name in names:
-            arrays[name] = np.zeros_like(arrays[name])
-        return arrays, args
-    return vary
-
-
 def _one_step(arrays, args):
     arrays["inputs"] = arrays["inputs"][:1].copy()
     return arrays, args
@@ -83,12 +75,12 @@ def _unchanged(case, arrays):
 
 
 PROBES = (
-    Probe("zero_biases", "forward_float64", "bh_f = bh_b = by = 0", _zero("bh_f", "bh_b", "by")),
-    Probe("no_forward_bias", "forward_float64", "bh_f = 0", _zero("bh_f")),
-    Probe("no_backward_bias", "forward_float64", "bh_b = 0", _zero("bh_b")),
-    Probe("no_output_bias", "forward_float64", "by = 0", _zero("by")),
+    Probe("zero_biases", "forward_float64", "bh_f = bh_b = by = 0", zeroed("bh_f", "bh_b", "by")),
+    Probe("no_forward_bias", "forward_float64", "bh_f = 0", zeroed("bh_f")),
+    Probe("no_backward_bias", "forward_float64", "bh_b = 0", zeroed("bh_b")),
+    Probe("no_output_bias", "forward_float64", "by = 0", zeroed("by")),
     Probe("one_step", "forward_float64", "the first time step alone (T = 1)", _one_step),
-    Probe("no_recurrence", "forward_float64", "Whh_f = Whh_b = 0", _zero("Whh_f", "Whh_b")),
+    Probe("no_recurrence", "forward_float64", "Whh_f = Whh_b = 0", zeroed("Whh_f", "Whh_b")),
     Probe("same_weights", "forward_float64", "the backward weights equal to the forward ones", _same_weights),
     Probe("permuted_batch", "forward_float64", "the batch's columns in reverse order", _reversed_columns,
           relation=_columns_reversed_back),

@@ -6,7 +6,7 @@
 
 import numpy as np
 
-from seqlab.grading.spec import Finding, Part, Probe
+from seqlab.grading.spec import Finding, Part, Probe, zeroed
 
 
 def _step_output(name):
@@ -41,14 +41,6 @@ PARTS = (
 )
 
 
-def _zero(*names):
-    def vary(arrays, args):
-        for name in names:
-            arrays[name] = np.zeros_like(arrays[name])
-        return arrays, args
-    return vary
-
-
 def _first_column(arrays, args):
     for name in ("x", "h_prev"):
         arrays[name] = arrays[name][:, :1].copy()
@@ -76,11 +68,11 @@ def _unchanged(case, arrays):
 
 
 PROBES = (
-    Probe("zero_state", "step_float64", "h_prev = 0", _zero("h_prev")),
-    Probe("zero_biases", "step_float64", "b_ih = b_hh = 0", _zero("b_ih", "b_hh")),
-    Probe("no_input_bias", "step_float64", "b_ih = 0", _zero("b_ih")),
-    Probe("no_hidden_bias", "step_float64", "b_hh = 0", _zero("b_hh")),
-    Probe("zero_input", "step_float64", "x = 0", _zero("x")),
+    Probe("zero_state", "step_float64", "h_prev = 0", zeroed("h_prev")),
+    Probe("zero_biases", "step_float64", "b_ih = b_hh = 0", zeroed("b_ih", "b_hh")),
+    Probe("no_input_bias", "step_float64", "b_ih = 0", zeroed("b_ih")),
+    Probe("no_hidden_bias", "step_float64", "b_hh = 0", zeroed("b_hh")),
+    Probe("zero_input", "step_float64", "x = 0", zeroed("x")),
     Probe("one_column", "step_float64", "the batch's first column alone (B = 1)", _first_column),
     Probe("permuted_batch", "step_float64", "the batch's columns in reverse order", _reversed_columns,
           relation=_columns_reversed_back),

@@ -32,7 +32,7 @@ def _candidates():
                     yield from (Path(value), *Path(value).parents)
         except OSError:
             pass
-    for guess in ("/work/main", "/work", "/root", "/srv", "/opt", "/home"):
+    for guess in ("/work", "/root", "/srv", "/opt", "/home", "/builds", "/github/workspace"):
         yield Path(guess)
 
 
