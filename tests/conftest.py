@@ -78,3 +78,16 @@ def release(built_release, tmp_path_factory) -> Path:
     import shutil
 
     return Path(shutil.copytree(built_release, tmp_path_factory.mktemp("rel") / "seqlab-student", symlinks=True))
+
+
+# The modules that take a minute or more of a worker (make test's --durations shows them): collected first, so
+# that pytest-xdist hands them out before the short ones and the workers finish together.
+LONGEST_FIRST = ("test_release_lesson.py", "test_front_doors.py", "test_nbgrader_e2e.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each module keeps its own order

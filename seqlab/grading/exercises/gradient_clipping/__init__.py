@@ -60,7 +60,7 @@ MISTAKES = mistakes(
     ("returns_coefficient", "clip_grad_norm returns the clipping coefficient; it returns the total norm before clipping"),
     ("replaced_not_in_place",
      "the caller's arrays were not scaled (were the dict entries replaced by new arrays, grads[k] = g "
-     "* coef?); scale in place: g *= coef or np.multiply(g, coef, out=g)"),
+     "* coef?); scale the caller's arrays themselves, in place"),
     ("scaled_copy_discarded",
      "clip_grad_norm scaled none of the caller's arrays, though its norm is right: was the scaled array bound to a "
      "new name and lost (g = g * coef changes nothing the caller holds)? Scale in place: g *= coef"),
@@ -86,11 +86,12 @@ MISTAKES = mistakes(
     ("no_value_error", "max_norm < 0 must raise ValueError (a negative threshold is meaningless)"),
     ("value_upper_only", "clip_grad_value only clamped from above; clamp to [-clip_value, clip_value]"),
     ("value_replaced",
-     "clip_grad_value replaced the dict entries instead of clamping the caller's arrays in place (use "
-     "np.clip(g, -c, c, out=g))"),
+     "clip_grad_value replaced the dict entries instead of clamping the caller's arrays in place (numpy's "
+     "ufuncs can write into an existing array)"),
     ("value_unchanged",
      "clip_grad_value changed nothing the caller holds: no clamping at all, or a clamped copy bound to a new name "
-     "and lost (g = np.clip(g, -c, c)); clamp in place: np.clip(g, -c, c, out=g)"),
+     "and lost (g = np.clip(g, -c, c)); clamp the caller's arrays themselves (numpy's ufuncs can write into an "
+     "existing array)"),
     ("value_rescaled", "clip_grad_value rescaled each array instead of clamping each entry"),
 )
 

@@ -113,7 +113,7 @@ PROBES = (
 FINDINGS = (
     Finding("dict_entries_replaced",
             "the dict's entries were replaced by new arrays, so the caller's own arrays were never changed: change "
-            "them in place (g *= coef, np.multiply(g, coef, out=g), np.clip(g, -c, c, out=g))",
+            "them in place (an augmented assignment, or a numpy ufunc that writes into an existing array)",
             lambda e: e.part("in_place") is False),
     Finding("scaled_copy_lost",
             "the caller's arrays were not changed at all, and the dict still holds them: was the result bound to a "
