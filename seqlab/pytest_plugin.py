@@ -13,8 +13,8 @@ relative to pytest's rootdir), one ``CheckItem`` per check (``<DIR>/<name>.py::<
 ini's ``addopts`` is relative to the ini file, one given on the command line to where pytest runs.
 
 The plugin decides nothing. The first item to run grades every selected check at once through the grading core
-(``seqlab.grading.grader.grade_selection``: one sandboxed child per exercise, judged by this trusted process after
-the child has exited, exactly as ``seqlab grade``); each item then passes or fails with its own ``CheckResult``:
+(``seqlab.grading.grader.grade_selection``: one sandboxed child for the submission, a process per exercise,
+judged by this trusted process after the child has exited, exactly as ``seqlab grade``); each item then passes or fails with its own ``CheckResult``:
 its message as the failure (no traceback), its points as ``user_properties`` (JUnit XML properties), the score
 table in the terminal summary, ``--seqlab-json PATH`` for the JSON report.
 

@@ -3,7 +3,8 @@
 Each case first works against a grader whose children share its uid and /tmp: seqlab's own portable mode, forced
 here (no bubblewrap, no sandbox users, no Landlock), as on a laptop or in a container without user namespaces.
 Then `seqlab class-grade` grades the class as a root grader where bubblewrap cannot start (a default Docker
-container's capabilities): the saboteur's victim keeps its 25 points, the thief scores 0.
+container's capabilities): the saboteur's victims keep their 25 points, the thief scores 0. (Exercises of one
+submission share a sandbox, and so a uid; one that another broke is graded again alone: seqlab.grading.host.)
 Where children would share a uid, class grading refuses unless --allow-unisolated, which every report records.
 """
 
@@ -71,14 +72,20 @@ def shared_uid(monkeypatch):
 
 
 def test_children_of_one_uid_reach_each_other(shared_uid, tmp_path):
-    """(a) The sabotage destroys the victim's score; the thief gets full marks with a classmate's GRU."""
+    """(a) The sabotage destroys a classmate's score (its own sibling, broken too, is graded again alone); the thief
+    gets full marks with a classmate's GRU."""
     oracle, token = ReferenceOracle(REPO), new_token()
     saboteur = student(tmp_path / "saboteur", CASES["sibling_sabotage"], token, marked="bidirectional_rnn")
-    report = grade(saboteur, oracle, PUBLIC)
-    assert report.exercises["bidirectional_rnn"].score == 0 and report.exercises["gru"].score == 25
+    victim = student(tmp_path / "victim", None, token, marked="bidirectional_rnn")
+    with ThreadPoolExecutor(2) as pool:  # two students graded at once, as class grading's workers do
+        own = pool.submit(grade, saboteur, oracle, PUBLIC)
+        time.sleep(0.2)
+        classmate = pool.submit(grade, victim, oracle, PUBLIC, only="bidirectional_rnn")
+        assert classmate.result().exercises["bidirectional_rnn"].score == 0
+        assert own.result().total == 100
     thief = student(tmp_path / "thief", CASES["read_classmate"], token)
     classmate = student(tmp_path / "classmate", None, token, marked="gru")
-    with ThreadPoolExecutor(2) as pool:  # two students graded at once, as class grading's workers do
+    with ThreadPoolExecutor(2) as pool:
         stolen = pool.submit(grade, thief, oracle, PUBLIC, only="gru")
         time.sleep(0.2)
         honest = pool.submit(grade, classmate, oracle, PUBLIC, only="gru")
@@ -123,7 +130,8 @@ def test_without_landlock_open_submissions_are_refused(monkeypatch, tmp_path):
 
 def test_a_class_is_graded_apart_where_bubblewrap_cannot_start():
     """(b) `seqlab class-grade` of a class of four, two students at a time, its submissions readable by every user,
-    with a default Docker container's capabilities (bubblewrap cannot start): the saboteur's victim keeps its marks,
+    with a default Docker container's capabilities (bubblewrap cannot start): the saboteur's victims (its own
+    bidirectional_rnn, graded again alone if it reached it, and the classmate graded beside it) keep their marks,
     the thief finds nothing, everyone else is untouched. (With bubblewrap the children cannot even see each other:
     test_classroom_hostile.py, test_sandbox.py.)"""
     environment = "docker"
@@ -137,7 +145,7 @@ def test_a_class_is_graded_apart_where_bubblewrap_cannot_start():
         student(submissions / "a-classmate", None, token, marked="gru")  # graded beside the thief
         student(submissions / "b-thief", CASES["read_classmate"], token)
         student(submissions / "c-saboteur", CASES["sibling_sabotage"], token, marked="bidirectional_rnn")
-        student(submissions / "d-honest", None, token)
+        student(submissions / "d-honest", None, token, marked="bidirectional_rnn")  # beside the saboteur
         open_to_everyone(root)
         env = {k: v for k, v in os.environ.items() if k != "SEQLAB_SANDBOX"}
         done = subprocess.run(environment_argv(environment) + [

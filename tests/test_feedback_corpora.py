@@ -9,7 +9,7 @@ student's own line.
     tests/corpus/crashes/      one numpy pitfall each (pitfall, and the line an exception must show)
 
 Every case is graded once (module fixture, two at a time: 2 cores), public inputs, answer key for the other
-exercises; each exercise runs in its own child, so a case is graded with only=<its exercise>.
+exercises; each exercise runs in its own process, so a case is graded with only=<its exercise>.
 """
 
 from __future__ import annotations

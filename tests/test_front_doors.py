@@ -11,7 +11,7 @@ the pytest front door must be safe: nothing of the submission's is loaded). Comp
 * pytest's own verdict of each item (its JUnit XML): failed exactly when the check failed, the points and max
   points as properties, the check's message as the failure's first line, and pytest's exit status.
 
-Cases share a submission folder when they replace different exercises (each exercise runs in its own child and
+Cases share a submission folder when they replace different exercises (each exercise runs in its own process and
 is judged on its own file alone, so a neighbour changes nothing); an exercise no case replaces is left out (both
 doors then report its file missing, without a child). The cases that hang are graded apart, under a short limit.
 A case that needs a protection this machine lacks is never run (some kill every python they see): skipped, or

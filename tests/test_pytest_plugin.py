@@ -108,26 +108,27 @@ def test_without_seqlab_the_plugin_collects_nothing_and_changes_nothing(tmp_path
     assert tested == [line for line in without.stdout.splitlines() if "::" in line]
 
 
-def test_each_exercise_runs_one_child_for_all_its_selected_checks(monkeypatch, capsys):
-    """In this process (pytest.main), counting the grader's child runs: one per selected exercise, holding every
-    selected check of it, and none for an exercise pytest deselected."""
-    from seqlab.grading import grader
+def test_the_selected_exercises_run_in_one_child_with_all_their_selected_checks(monkeypatch, capsys):
+    """In this process (pytest.main), counting the grader's child runs: one for the submission, holding every
+    selected check of every selected exercise (each exercise in a fork of its own), none for a deselected one."""
+    from seqlab.grading import runner
     from seqlab.grading.probes import PREFIX
 
     runs = []
 
-    def counted(module_file, exercise, cases, limits):  # the checks; their 0-point probes ride along
-        runs.append((exercise.name, [case.check.name for case in cases if not case.check.name.startswith(PREFIX)]))
-        return real(module_file, exercise, cases, limits)
+    def counted(jobs, limits):  # the checks; their 0-point probes ride along
+        runs.append(sorted((job.exercise.name, [case.check.name for case in job.cases
+                                                if not case.check.name.startswith(PREFIX)]) for job in jobs))
+        return real(jobs, limits)
 
-    real = grader.run_exercise
-    monkeypatch.setattr(grader, "run_exercise", counted)
+    real = runner.run_exercises
+    monkeypatch.setattr(runner, "run_exercises", counted)
     code = pytest.main(["-p", "no:cacheprovider", "-q", "--seqlab", str(REPO / "solutions"), "-k",
                         "gru or attention and not softmax"])
     assert code == 0, capsys.readouterr().out[-2000:]
     softmax = [c.name for c in EXERCISES["attention"].checks if "softmax" in c.name]
-    assert sorted(runs) == [("attention", [c.name for c in EXERCISES["attention"].checks if c.name not in softmax]),
-                            ("gru", [c.name for c in EXERCISES["gru"].checks])]
+    assert runs == [[("attention", [c.name for c in EXERCISES["attention"].checks if c.name not in softmax]),
+                     ("gru", [c.name for c in EXERCISES["gru"].checks])]]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ writes a zip with, at its root (Gradescope unpacks it into /autograder/source):
     run_autograder      run for every submission: makes the archive's files root's alone, then grades
                         /autograder/submission and writes /autograder/results/results.json; built with
                         --require-sandbox it sets SEQLAB_SANDBOX=required (no grading without bubblewrap)
-    seqlab/             the grader (every exercise in its own sandboxed child, judged after it exited)
+    seqlab/             the grader (a sandboxed child, a process per exercise, judged after it exited)
     reference/          the trusted math the answers are computed with
     exercises/<assignment>/*.ipynb   the released notebook, when there is one (notebook submissions)
     .seqlab/secret      the course secret: each student's official inputs (seqlab.grading.seeds.official)

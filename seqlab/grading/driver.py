@@ -2,8 +2,9 @@
 
 The same functions run on both sides of the trust boundary:
 
-* in the **child** process, on the student's module: this file is then the whole program
-  (``python -I -S -c <this source> NUMPY_SITE``). It reads ``request.json`` (the checks, and the source of the
+* in the **child** process, on the student's module: this file and ``host.py`` are then the whole program
+  (``python -I -S -c <this source + host's> NUMPY_SITE REQUEST``); the host runs ``child_main`` in one fork per
+  exercise, in that exercise's folder. It reads ``request.json`` (the checks, and the source of the
   exercise's ``calls.py``, which it executes because it cannot import seqlab) and ``request.npz`` from its
   working directory and writes, per check, ``results/<k>.npz`` (plain arrays) and ``results/<k>.json``
   (floats, type names, error text). Nothing it writes is trusted: the parent loads arrays with
@@ -223,6 +224,3 @@ def child_main():
         raw_arrays, floats, bad_types = to_raw(outputs)
         _write_result(k, {"floats": floats, "bad_types": bad_types, "record": record}, raw_arrays)
 
-
-if __name__ == "__main__":
-    child_main()

@@ -1,6 +1,7 @@
-"""Grades a submission folder: every exercise in its own child, judged here after the child has exited.
+"""Grades a submission folder: its exercises in one sandboxed child, each in a process of its own, judged here
+after the child has exited.
 
-    submission folder --(copy one file)--> child: import, call, write raw arrays --> parent: judge
+    submission folder --(copy the files)--> child: per exercise import, call, write raw arrays --> parent: judge
                                                                                      ^
                                            expected values and known mistakes -------+ (computed afterwards)
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import time
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Mapping
 
@@ -24,7 +25,7 @@ from seqlab.grading.outcome import Outcome
 from seqlab.grading.probes import probe_cases, probe_of
 from seqlab.grading.registry import EXERCISES, file_names
 from seqlab.grading.report import CheckResult, ExerciseReport, Report
-from seqlab.grading.runner import run_exercise
+from seqlab.grading.runner import Job, run_submission
 from seqlab.grading.sandbox import Limits, active_protections
 from seqlab.grading.seeds import PUBLIC, SeedSource
 from seqlab.grading.spec import Exercise
@@ -67,9 +68,19 @@ def _counted(exercise: Exercise, verdicts: dict[str, str | None]) -> dict[str, s
     return counted
 
 
-def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource, limits: Limits,
-                   checks: Collection[str] | None = None) -> ExerciseReport:
-    """One exercise of a folder: the named checks (all of them when `checks` is None), in one child."""
+@dataclass
+class _Exercise:
+    """One exercise of a submission, ready to run: its cases and probes, or why its file cannot be run."""
+    exercise: Exercise
+    cases: list
+    probes: list
+    module_file: Path
+    problem: str | None
+    seconds: float  # spent on it here so far
+
+
+def _prepare(folder: Path, exercise: Exercise, oracle, source: SeedSource,
+             checks: Collection[str] | None) -> _Exercise:
     start = time.perf_counter()
     cases = oracle.cases(exercise, source, checks)
     probes = probe_cases(exercise, cases)
@@ -80,11 +91,15 @@ def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource,
         problem = missing_file_message(folder, exercise)
     else:
         problem = None
-    if problem is None:
-        outcomes = run_exercise(module_file, exercise, cases + probes, limits).outcomes
-    else:
-        outcomes = {case.check.name: Outcome(error=("missing_file", problem)) for case in cases + probes}
-    # Only now, with the child gone, is anything about the right answer computed.
+    return _Exercise(exercise, cases, probes, module_file, problem, time.perf_counter() - start)
+
+
+def _judged(folder: Path, prepared: _Exercise, outcomes: dict[str, Outcome], oracle,
+            source: SeedSource) -> ExerciseReport:
+    """The exercise's report from what its child returned. Only now, with the child gone, is anything about the
+    right answer computed."""
+    start = time.perf_counter()
+    exercise, cases, probes, problem = prepared.exercise, prepared.cases, prepared.probes, prepared.problem
     tols = {case.check.name: tolerance.for_inputs(case.arrays) for case in cases + probes}
     expected = {case.check.name: oracle.expected(exercise, case) for case in cases}
     verdicts = {case.check.name: judge(outcomes[case.check.name], expected[case.check.name], tols[case.check.name])
@@ -94,7 +109,7 @@ def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource,
         expected |= {case.check.name: oracle.expected(exercise, case) for case in probes
                      if probe_of(exercise, case).relation is None}
         diagnoses = diagnosis.diagnose(oracle, exercise, cases, probes, outcomes, expected, verdicts, tols,
-                                       _source_lines(module_file))
+                                       _source_lines(prepared.module_file))
     counted = _counted(exercise, verdicts)
     tests = []
     for case in cases:
@@ -111,7 +126,7 @@ def grade_exercise(folder: Path, exercise: Exercise, oracle, source: SeedSource,
                                  error[0] if error else "", parts=d.parts, probes=d.probes, findings=d.findings,
                                  explanation=d.explanation, exception=d.exception))
     return ExerciseReport(exercise.name, sum(t.points for t in tests), sum(t.max_points for t in tests), tests,
-                          time.perf_counter() - start)
+                          prepared.seconds + time.perf_counter() - start)
 
 
 def grade(folder: Path, oracle, source: SeedSource = PUBLIC, limits: Limits = Limits(),
@@ -124,13 +139,21 @@ def grade(folder: Path, oracle, source: SeedSource = PUBLIC, limits: Limits = Li
 
 def grade_selection(folder: Path, oracle, source: SeedSource, limits: Limits,
                     selection: Mapping[str, Collection[str] | None]) -> Report:
-    """Grades the selected checks of one folder ({exercise: check names, or None for all}), the exercises
-    concurrently, each in its own child process: one child per exercise, whatever number of its checks run."""
-    exercises = [EXERCISES[name] for name in selection]
-    with ThreadPoolExecutor(max_workers=max(1, len(exercises))) as pool:
-        futures = {e.name: pool.submit(grade_exercise, folder, e, oracle, source, limits, selection[e.name])
-                   for e in exercises}
-        reports = {name: future.result() for name, future in futures.items()}
+    """Grades the selected checks of one folder ({exercise: check names, or None for all}): the exercises run
+    together in one sandboxed child, each in a process of its own (``runner.run_submission``)."""
+    prepared = [_prepare(folder, EXERCISES[name], oracle, source, checks) for name, checks in selection.items()]
+    runnable = [p for p in prepared if p.problem is None]
+    start = time.perf_counter()
+    runs = run_submission([Job(p.module_file, p.exercise, p.cases + p.probes) for p in runnable], limits)
+    child_seconds = time.perf_counter() - start
+    reports = {}
+    for p in prepared:
+        if p.problem is None:
+            outcomes = runs[p.exercise.name].outcomes
+            p.seconds += child_seconds
+        else:
+            outcomes = {case.check.name: Outcome(error=("missing_file", p.problem)) for case in p.cases + p.probes}
+        reports[p.exercise.name] = _judged(folder, p, outcomes, oracle, source)
     meta = {
         "grader_version": __version__,
         "oracle": oracle.kind,

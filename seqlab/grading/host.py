@@ -1,0 +1,121 @@
+"""The child's program for one submission: one interpreter starts numpy once, then runs each exercise in a fork.
+
+Starting an interpreter and importing numpy costs about 0.1 s of CPU, two or three times what the checks of an
+exercise cost; a class of 200 has 800 exercises. So one sandbox (``seqlab.grading.sandbox.run_isolated``) holds
+the whole submission: this host imports numpy and everything the driver needs, then forks one process per
+exercise, each in its own folder, process group and limits, and runs ``driver.child_main`` there. Student code
+runs only in the forks, never in the host: each fork starts from the host's clean state, so one exercise's module
+(a patched ``np.tanh``, a planted ``numpy.py``) cannot reach another's, and no fork's CPU time includes the start.
+
+This file is not imported by the child: ``runner`` appends its source to the driver's and runs the two as one
+program, ``python -I -S -c <driver + host> NUMPY_SITE REQUEST`` where REQUEST is JSON::
+
+    {"exercises": ["gru", "attention"], "cpu_seconds": 1, "wall_seconds": 10.0}
+
+Each exercise ``e`` gets, from the moment it is forked: RLIMIT_CPU ``cpu_seconds`` (soft = hard: SIGKILL), a
+wall-clock limit ``wall_seconds`` (its process group is killed), stdin and stdout/stderr on /dev/null (nothing of
+its output is used; a flood then costs its CPU limit, not the host's). When every fork has ended, the host
+writes ``host.json``: ``{e: {"returncode": int or null (timed out), "timed_out": bool, "cpu_seconds": float,
+"wall_seconds": float}}`` (``returncode`` as ``subprocess`` reports it: -N for signal N). The forks share the
+sandbox's uid, so a hostile exercise can kill the host or a sibling: the parent trusts none of this file, and
+reruns in a sandbox of its own any exercise whose end a sibling may have caused (``runner.run_submission``).
+"""
+
+import json
+import os
+import resource
+import select
+import signal
+import sys
+import time
+
+# What child_main and the calls need, imported once here rather than once per fork.
+import importlib.util  # noqa: F401
+import numpy.random  # noqa: F401  (a call draws its random inputs from it)
+import zipfile  # noqa: F401  (np.load / np.savez)
+
+POLL_SECONDS = 0.05  # where pidfds are missing: how often the host looks at its forks
+
+
+def _exercise_process(folder, cpu_seconds):
+    """The fork: its own process group, no output, its own CPU limit, its own folder. Never returns."""
+    code = 1
+    try:
+        os.setpgid(0, 0)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+        os.chdir(folder)
+        child_main()  # noqa: F821  (the driver's, defined above this source in the same program)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _kill_group(pid):
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+        except OSError:
+            pass
+
+
+def _wait_any(forks, timeout):
+    """Sleeps until a fork has ended or `timeout` has passed (a pidfd per fork where the kernel has them)."""
+    fds = {}
+    if hasattr(os, "pidfd_open"):
+        for pid in forks:
+            try:
+                fds[os.pidfd_open(pid)] = pid
+            except OSError:
+                break
+    try:
+        if len(fds) == len(forks):
+            select.select(list(fds), [], [], max(timeout, 0))
+        else:
+            time.sleep(min(max(timeout, 0), POLL_SECONDS))
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def host_main(request):
+    """Forks the exercises and supervises them. In a fork it returns at once, (folder, CPU seconds), so that the
+    exercise runs from the program's top level: no frame of the host's (its request, its forks) is on the stack
+    that a submission can walk."""
+    cpu_seconds, wall_seconds = int(request["cpu_seconds"]), float(request["wall_seconds"])
+    forks, status = {}, {}
+    for name in request["exercises"]:
+        pid = os.fork()
+        if pid == 0:
+            return name, cpu_seconds
+        forks[pid] = (name, time.monotonic())
+    while forks:
+        for pid, (name, start) in list(forks.items()):
+            timed_out = time.monotonic() - start >= wall_seconds
+            if timed_out:
+                _kill_group(pid)
+            done, wait_status, usage = os.wait4(pid, 0 if timed_out else os.WNOHANG)
+            if done == 0:
+                continue
+            del forks[pid]
+            status[name] = {"returncode": None if timed_out else os.waitstatus_to_exitcode(wait_status),
+                            "timed_out": timed_out, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                            "wall_seconds": time.monotonic() - start}
+        if forks:
+            _wait_any(forks, min(start + wall_seconds for _, start in forks.values()) - time.monotonic())
+    with open("host.json.tmp", "w") as handle:
+        json.dump(status, handle)
+    os.replace("host.json.tmp", "host.json")
+    return None
+
+
+if __name__ == "__main__":
+    _forked = host_main(json.loads(sys.argv[2]))
+    if _forked is not None:
+        _exercise_process(*_forked)
