@@ -63,6 +63,7 @@ def course(bench_run):
     n = STUDENTS[bench_run["mode"]]
     kinds = generate_class(root / "submissions", n, out=root / "generated-class", active_protections=active_protections())
     env = dict(os.environ, SEQLAB_SECRET_FILE=str(secret))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an instructor's copy has its bytecode caches, as installs do
     yield {"root": root, "secret": secret, "kinds": kinds, "n": n, "env": env, "mode": bench_run["mode"],
            "protections": list(active_protections())}
     if os.environ.get("SEQLAB_BENCH_KEEP") != "1":

@@ -24,15 +24,21 @@ def oracle():
     return ReferenceOracle(REPO)
 
 
+class ChildRuns(list):
+    """The exercises of every sandboxed child that grading started, in order; `.runs`: what each returned."""
+    runs: list
+
+
 @pytest.fixture
 def child_runs(monkeypatch):
-    """The exercises of every sandboxed child that grading starts, in order."""
-    runs = []
+    runs = ChildRuns()
+    runs.runs = []
     real = runner.run_exercises
 
     def counted(jobs, limits):
         runs.append(sorted(job.exercise.name for job in jobs))
-        return real(jobs, limits)
+        runs.runs.append(real(jobs, limits))
+        return runs.runs[-1]
 
     monkeypatch.setattr(runner, "run_exercises", counted)
     return runs
@@ -130,9 +136,36 @@ def test_an_exercise_that_ends_its_siblings_costs_only_its_own_points(tmp_path, 
         assert len(child_runs) > 1
 
 
-def test_an_exercise_that_waits_is_graded_again_alone_and_one_that_spins_is_not(tmp_path, oracle, child_runs):
-    """gru never returns, attention spins: a sibling could have stopped gru (SIGSTOP), so it runs again alone and
-    times out again; attention ended at its own CPU limit, which no sibling can spend, and is not run again."""
+STOP_SIBLINGS = '''
+import os
+import signal
+import time
+
+_me, _host = os.getpid(), os.getppid()
+for _round in range(20):
+    for _name in os.listdir("/proc"):
+        if _name.isdigit() and int(_name) not in (_me, _host):
+            try:
+                os.kill(int(_name), signal.SIGSTOP)
+            except OSError:
+                pass
+    time.sleep(0.05)
+'''
+
+
+def test_a_stopped_exercise_is_continued(tmp_path, oracle, child_runs):
+    """gradient_clipping (the answer key otherwise) stops every other process it can see, again and again for a
+    second: the host continues each at once, and every exercise finishes in the one child."""
+    report = grade(submission(tmp_path / "stopper", gradient_clipping=STOP_SIBLINGS + key("gradient_clipping")),
+                   oracle, PUBLIC, SHORT)
+    assert scores(report) == FULL
+    assert child_runs == [sorted(EXERCISES)]
+    assert any(run.stopped for run in child_runs.runs[0].values())  # the attack did stop some
+
+
+def test_an_exercise_that_waits_or_spins_by_itself_is_not_graded_again(tmp_path, oracle, child_runs):
+    """gru waits forever, attention spins: they end at their limits (the wall clock, their CPU time) and are not
+    run again, since no sibling stopped the one or can spend the other's CPU time."""
     if "rlimit_cpu" not in active_protections():
         pytest.skip("RLIMIT_CPU is POSIX only")
     changed = {"gru": key("gru") + BLOCKING["sleep"] + hang_entry("gru"),
@@ -141,4 +174,4 @@ def test_an_exercise_that_waits_is_graded_again_alone_and_one_that_spins_is_not(
     assert scores(report) == {**FULL, "gru": 0, "attention": 0}
     assert {t.error for t in report.exercises["gru"].tests} == {"timeout"}
     assert {t.error for t in report.exercises["attention"].tests} == {"cpu_limit"}
-    assert child_runs == [sorted(EXERCISES), ["gru"]]
+    assert child_runs == [sorted(EXERCISES)]

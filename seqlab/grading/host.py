@@ -15,8 +15,8 @@ program, ``python -I -S -c <driver + host> NUMPY_SITE REQUEST`` where REQUEST is
 Each exercise ``e`` gets, from the moment it is forked: RLIMIT_CPU ``cpu_seconds`` (soft = hard: SIGKILL), a
 wall-clock limit ``wall_seconds`` (its process group is killed), stdin and stdout/stderr on /dev/null (nothing of
 its output is used; a flood then costs its CPU limit, not the host's). When every fork has ended, the host
-writes ``host.json``: ``{e: {"returncode": int or null (timed out), "timed_out": bool, "cpu_seconds": float,
-"wall_seconds": float}}`` (``returncode`` as ``subprocess`` reports it: -N for signal N). The forks share the
+writes ``host.json``: ``{e: {"returncode": int or null (timed out), "timed_out": bool, "stopped": bool,
+"cpu_seconds": float, "wall_seconds": float}}`` (``returncode`` as ``subprocess`` reports it: -N for signal N). The forks share the
 sandbox's uid, so a hostile exercise can kill the host or a sibling: the parent trusts none of this file, and
 reruns in a sandbox of its own any exercise whose end a sibling may have caused (``runner.run_submission``).
 """
@@ -33,9 +33,6 @@ import time
 import importlib.util  # noqa: F401
 import numpy.random  # noqa: F401  (a call draws its random inputs from it)
 import zipfile  # noqa: F401  (np.load / np.savez)
-
-POLL_SECONDS = 0.05  # where pidfds are missing: how often the host looks at its forks
-
 
 def _exercise_process(folder, cpu_seconds):
     """The fork: its own process group, no output, its own CPU limit, its own folder. Never returns."""
@@ -57,58 +54,63 @@ def _exercise_process(folder, cpu_seconds):
         os._exit(code)
 
 
-def _kill_group(pid):
-    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+def _signal_group(pid, signum):
+    for target in (os.killpg, os.kill):  # the group, and the fork itself should it not have made one yet
         try:
-            target()
+            target(pid, signum)
         except OSError:
             pass
-
-
-def _wait_any(forks, timeout):
-    """Sleeps until a fork has ended or `timeout` has passed (a pidfd per fork where the kernel has them)."""
-    fds = {}
-    if hasattr(os, "pidfd_open"):
-        for pid in forks:
-            try:
-                fds[os.pidfd_open(pid)] = pid
-            except OSError:
-                break
-    try:
-        if len(fds) == len(forks):
-            select.select(list(fds), [], [], max(timeout, 0))
-        else:
-            time.sleep(min(max(timeout, 0), POLL_SECONDS))
-    finally:
-        for fd in fds:
-            os.close(fd)
 
 
 def host_main(request):
     """Forks the exercises and supervises them. In a fork it returns at once, (folder, CPU seconds), so that the
     exercise runs from the program's top level: no frame of the host's (its request, its forks) is on the stack
-    that a submission can walk."""
+    that a submission can walk.
+
+    The host sleeps until a fork changes state (SIGCHLD, through a wakeup pipe) or a wall-clock limit is due. A
+    fork that is stopped (a sibling's SIGSTOP) is continued at once and reported ``"stopped"``; a fork that has
+    ended has what is left of its process group killed, so that nothing of it outlives it beside its siblings."""
     cpu_seconds, wall_seconds = int(request["cpu_seconds"]), float(request["wall_seconds"])
-    forks, status = {}, {}
+    wake, woken = os.pipe()
+    for fd in (wake, woken):
+        os.set_blocking(fd, False)
+    signal.set_wakeup_fd(woken)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # a handler: only a handled signal wakes the pipe
+    forks, status, stopped = {}, {}, set()
     for name in request["exercises"]:
         pid = os.fork()
         if pid == 0:
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os.close(wake)
+            os.close(woken)
             return name, cpu_seconds
         forks[pid] = (name, time.monotonic())
     while forks:
         for pid, (name, start) in list(forks.items()):
             timed_out = time.monotonic() - start >= wall_seconds
             if timed_out:
-                _kill_group(pid)
-            done, wait_status, usage = os.wait4(pid, 0 if timed_out else os.WNOHANG)
+                _signal_group(pid, signal.SIGKILL)
+            done, wait_status, usage = os.wait4(pid, 0 if timed_out else os.WNOHANG | os.WUNTRACED)
             if done == 0:
                 continue
+            if os.WIFSTOPPED(wait_status):
+                stopped.add(name)
+                _signal_group(pid, signal.SIGCONT)
+                continue
             del forks[pid]
+            _signal_group(pid, signal.SIGKILL)
             status[name] = {"returncode": None if timed_out else os.waitstatus_to_exitcode(wait_status),
-                            "timed_out": timed_out, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                            "wall_seconds": time.monotonic() - start}
+                            "timed_out": timed_out, "stopped": name in stopped,
+                            "cpu_seconds": usage.ru_utime + usage.ru_stime, "wall_seconds": time.monotonic() - start}
         if forks:
-            _wait_any(forks, min(start + wall_seconds for _, start in forks.values()) - time.monotonic())
+            due = min(start + wall_seconds for _, start in forks.values()) - time.monotonic()
+            select.select([wake], [], [], max(due, 0))
+            try:
+                while os.read(wake, 512):
+                    pass
+            except BlockingIOError:
+                pass
     with open("host.json.tmp", "w") as handle:
         json.dump(status, handle)
     os.replace("host.json.tmp", "host.json")

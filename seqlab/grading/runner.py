@@ -45,15 +45,21 @@ class ExerciseRun:
     child: ChildOutcome  # the exercise's process as the host reported it, or the whole child when it did not
     reported: bool  # the host reported how this exercise's process ended
     finished: bool  # that process exited with 0 after writing a result for every check
+    stopped: bool  # the host found it stopped (SIGSTOP, by itself or a sibling) and continued it
     limits: Limits
 
     def may_be_a_siblings_doing(self) -> bool:
         """Whether another exercise of the same submission may have caused this one not to finish: their processes
-        share a uid and a folder, so any of them can kill, stop or starve the others (or the host) and delete or
-        break their files. Only its own CPU time, which ended it at its CPU limit, is beyond their reach."""
+        share a uid and a folder, so any of them can kill the others (or the host), stop them, or delete or break
+        their files. Its own CPU time (its CPU limit) is beyond their reach, and so is a wait of its own: a
+        timeout counts only when the process was stopped on the way."""
         if self.finished:
             return False
-        return not self.reported or _stopped_early(self.child, self.limits)[0] != "cpu_limit"
+        if not self.reported:
+            return True
+        if self.child.timed_out:
+            return self.stopped
+        return _stopped_early(self.child, self.limits)[0] != "cpu_limit"
 
 
 def _stopped_early(child: ChildOutcome, limits: Limits) -> tuple[str, str]:
@@ -148,8 +154,9 @@ def _write_request(folder: Path, job: Job) -> None:
                                          for case in job.cases for key, value in case.arrays.items()})
 
 
-def _host_report(path: Path, names: list[str], child: ChildOutcome) -> dict[str, ChildOutcome]:
-    """The host's account of each exercise's process, for the names it covers validly (none when unreadable)."""
+def _host_report(path: Path, names: list[str], child: ChildOutcome) -> dict[str, tuple[ChildOutcome, bool]]:
+    """The host's account of each exercise's process (and whether it was stopped), for the names it covers
+    validly (none when unreadable)."""
     try:
         payload = _read_payload(path)
     except (OSError, ValueError):
@@ -158,14 +165,15 @@ def _host_report(path: Path, names: list[str], child: ChildOutcome) -> dict[str,
     for name in names:
         entry = payload.get(name)
         try:
-            code, timed_out = entry["returncode"], entry["timed_out"]
+            code, timed_out, stopped = entry["returncode"], entry["timed_out"], entry["stopped"]
             cpu, wall = float(entry["cpu_seconds"]), float(entry["wall_seconds"])
         except (TypeError, KeyError, ValueError):
             continue
-        if type(timed_out) is not bool or not (code is None or type(code) is int) or (code is None) != timed_out:
+        if type(timed_out) is not bool or type(stopped) is not bool or not (code is None or type(code) is int) \
+                or (code is None) != timed_out:
             continue
-        reported[name] = ChildOutcome(returncode=code, timed_out=timed_out, output="", output_truncated=False,
-                                      wall_seconds=wall, protections=child.protections, cpu_seconds=cpu)
+        reported[name] = (ChildOutcome(returncode=code, timed_out=timed_out, output="", output_truncated=False,
+                                       wall_seconds=wall, protections=child.protections, cpu_seconds=cpu), stopped)
     return reported
 
 
@@ -183,7 +191,7 @@ def run_exercises(jobs: list[Job], limits: Limits) -> dict[str, ExerciseRun]:
         report = _host_report(work / HOST_STATUS, names, child)
         runs = {}
         for job in jobs:
-            own = report.get(job.exercise.name, child)
+            own, stopped = report.get(job.exercise.name, (child, False))
             results = work / job.exercise.name / "results"
             import_failure = _outcome(results, "import") if results.is_dir() else None
             outcomes, finished = {}, own is not child and own.returncode == 0
@@ -191,14 +199,14 @@ def run_exercises(jobs: list[Job], limits: Limits) -> dict[str, ExerciseRun]:
                 outcome = import_failure or (_outcome(results, k) if results.is_dir() else None)
                 finished = finished and outcome is not None
                 outcomes[case.check.name] = outcome or Outcome(error=_stopped_early(own, limits))
-            runs[job.exercise.name] = ExerciseRun(outcomes, own, own is not child, finished, limits)
+            runs[job.exercise.name] = ExerciseRun(outcomes, own, own is not child, finished, stopped, limits)
         return runs
 
 
 def run_submission(jobs: list[Job], limits: Limits) -> dict[str, ExerciseRun]:
     """Runs the exercises of one submission together (``run_exercises``), then again, each in a child of its own,
-    every one that did not finish for a reason a sibling may have caused (anything but its own CPU limit): a
-    hostile exercise that kills, stops or deletes what is around it costs its own points and no other's."""
+    every one that did not finish for a reason a sibling may have caused (``may_be_a_siblings_doing``): a hostile
+    exercise that kills, stops or deletes what is around it costs its own points and no other's."""
     if not jobs:
         return {}
     runs = run_exercises(jobs, limits)
