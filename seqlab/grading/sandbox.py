@@ -1,7 +1,7 @@
 """Runs untrusted code in a child process: limits, a process-tree kill and, where the machine allows, a boundary.
 
-The grader calls ``run_isolated(argv, workdir)`` once per exercise; ``argv`` is a Python command, best built by
-``python_argv(code)``. The child gets its inputs as files in ``workdir``, writes raw arrays and a small JSON status
+The grader calls ``run_isolated(argv, workdir)`` once per submission (``seqlab.grading.runner``: the child forks a
+process per exercise, ``seqlab.grading.host``); ``argv`` is a Python command, best built by ``python_argv(code)``. The child gets its inputs as files in ``workdir``, writes raw arrays and a small JSON status
 there and exits; the caller judges afterwards. What protects the grading process depends on the machine;
 ``active_protections()`` names what is in force:
 
@@ -100,11 +100,12 @@ class SandboxUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Limits:
-    wall_seconds: float = 10.0  # a child that waits (sleep, a lock) runs into this without holding a core
-    # RLIMIT_CPU, whole seconds, for the child's whole life (interpreter and numpy start included): calibrated on
-    # the answer key, whose children need 0.11-0.29 s each, idle to heavily loaded (docs/class-grading.md), so a
-    # busy loop costs 1 s of a core instead of the wall limit. Not higher: four spinning exercises on 2 cores
-    # then end within 3 s.
+    wall_seconds: float = 10.0  # one that waits (sleep, a lock) runs into this without holding a core
+    # RLIMIT_CPU, whole seconds, for the child's whole life; in grading, for each exercise's process from its fork
+    # (seqlab.grading.host; the child gets runner.HOST_CPU_MARGIN_SECONDS more). Calibrated on the answer key,
+    # whose exercises need 0.02-0.08 s each, idle or with every core busy (docs/class-grading.md), so a busy loop
+    # costs 1 s of a core instead of the wall limit. Not higher: four spinning exercises on 2 cores then end
+    # within 3 s.
     cpu_seconds: int = 1
     memory_bytes: int = 4 * 1024**3  # RLIMIT_AS; numpy+BLAS need ~1 GiB virtual
     file_bytes: int = 64 * 1024**2  # RLIMIT_FSIZE
