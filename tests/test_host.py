@@ -175,3 +175,18 @@ def test_an_exercise_that_waits_or_spins_by_itself_is_not_graded_again(tmp_path,
     assert {t.error for t in report.exercises["gru"].tests} == {"timeout"}
     assert {t.error for t in report.exercises["attention"].tests} == {"cpu_limit"}
     assert child_runs == [sorted(EXERCISES)]
+
+
+def test_without_fork_each_exercise_runs_in_a_child_of_its_own(tmp_path, oracle, child_runs, monkeypatch):
+    """Where os.fork is missing (Windows), each exercise gets a child of its own and runs in it: the same grades.
+    Simulated here by a child program whose os module has no fork."""
+    monkeypatch.setattr(runner, "FORKS", False)
+    driver_part, host_part = runner.CHILD_SOURCE.split('"""The child\'s program for one submission', 1)
+    monkeypatch.setattr(runner, "CHILD_SOURCE", driver_part + "del os.fork\n\n" + '"""' + "The child's program for "
+                        "one submission" + host_part)
+    wrong = {"gru": key("gru").replace("(1 - z) * n + z * h_prev", "z * n + (1 - z) * h_prev")}
+    assert wrong["gru"] != key("gru")
+    report = grade(submission(tmp_path / "nofork", **wrong), oracle, PUBLIC, SHORT)
+    assert scores(report) == {**FULL, "gru": 0}
+    assert "gru.update_reversed" in report.exercises["gru"].tests[0].mistakes
+    assert sorted(child_runs) == [[name] for name in sorted(EXERCISES)]
