@@ -4,9 +4,9 @@
     SUBMISSIONS/[submitted/]<student>/<assignment>/*.ipynb        nbgrader's layout (solution cells extracted)
           |
           |  one job per student in a worker process, `workers` at a time, more while cores sit idle (children
-          |  that wait: seqlab.course.scheduling); each job grades its four exercises in four sandboxed children
-          |  (seqlab.grading.grader), from a private copy of the submission's regular files; with --shard K/N
-          |  only the students of that shard (seqlab.course.shards)
+          |  that wait: seqlab.course.scheduling); each job grades its four exercises in one sandboxed child,
+          |  a process each (seqlab.grading.grader), from a private copy of the submission's regular files;
+          |  with --shard K/N only the students of that shard (seqlab.course.shards)
           v
     OUT/graded/<student>.json    what the grader said, with the cache key it was graded under
     OUT/reports/<student>.json   the same with the instructor's overrides applied (seqlab.course.overrides)

@@ -1,9 +1,10 @@
 """When class grading starts one more student: keep the cores working, and let waiting children wait aside.
 
-A student's grading is four sandboxed children and a little judging. A child that computes holds a core until it
-ends, at the latest at its CPU-time limit (``Limits.cpu_seconds``); a child that waits (a sleep, a lock,
-``signal.pause()``) holds none, and may wait until the wall-clock limit. Grading `workers` students at a time
-(one per core) would leave a core idle for every student stuck behind a waiting child. So:
+A student's grading is one sandboxed child (a process per exercise, four at once) and a little judging. An
+exercise that computes holds a core until it ends, at the latest at its CPU-time limit (``Limits.cpu_seconds``);
+one that waits (a sleep, a lock, ``signal.pause()``) holds none, and may wait until the wall-clock limit. Grading
+`workers` students at a time (one per core) would leave a core idle for every student stuck behind a waiting
+exercise. So:
 
     in flight < workers                                       -> start one
     in flight < most, every one in flight has begun (its worker process is up), at least half a core idle over
