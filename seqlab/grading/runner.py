@@ -47,9 +47,8 @@ class ExerciseRun:
     reported: bool  # the host reported how this exercise's process ended
     finished: bool  # that process exited with 0 after writing a result for every check
     stopped: bool  # the host found it stopped (SIGSTOP, by itself or a sibling) and continued it
-    limits: Limits
 
-    def may_be_a_siblings_doing(self) -> bool:
+    def may_be_a_siblings_doing(self, limits: Limits) -> bool:
         """Whether another exercise of the same submission may have caused this one not to finish: their processes
         share a uid and a folder, so any of them can kill the others (or the host), stop them, or delete or break
         their files. Its own CPU time (its CPU limit) is beyond their reach, and so is a wait of its own: a
@@ -60,7 +59,7 @@ class ExerciseRun:
             return True
         if self.child.timed_out:
             return self.stopped
-        return _stopped_early(self.child, self.limits)[0] != "cpu_limit"
+        return _stopped_early(self.child, limits)[0] != "cpu_limit"
 
 
 def _stopped_early(child: ChildOutcome, limits: Limits) -> tuple[str, str]:
@@ -200,7 +199,7 @@ def run_exercises(jobs: list[Job], limits: Limits) -> dict[str, ExerciseRun]:
                 outcome = import_failure or (_outcome(results, k) if results.is_dir() else None)
                 finished = finished and outcome is not None
                 outcomes[case.check.name] = outcome or Outcome(error=_stopped_early(own, limits))
-            runs[job.exercise.name] = ExerciseRun(outcomes, own, own is not child, finished, stopped, limits)
+            runs[job.exercise.name] = ExerciseRun(outcomes, own, own is not child, finished, stopped)
         return runs
 
 
@@ -212,7 +211,7 @@ def run_submission(jobs: list[Job], limits: Limits) -> dict[str, ExerciseRun]:
         return {}
     if FORKS:
         runs = run_exercises(jobs, limits)
-        again = [job for job in jobs if len(jobs) > 1 and runs[job.exercise.name].may_be_a_siblings_doing()]
+        again = [job for job in jobs if len(jobs) > 1 and runs[job.exercise.name].may_be_a_siblings_doing(limits)]
     else:
         runs, again = {}, jobs
     if again:
